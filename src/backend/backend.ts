@@ -1,0 +1,57 @@
+// The kernel interface. Every op computes through a backend; a backend is a plain
+// object of kernels over typed arrays and integer sizes (no tensors, no autograd).
+// The reference backend (kernels/ref) is the specification; faster backends (wasm,
+// native) implement the same signatures and are tested against it. Kernels assume
+// valid arguments: validation happens in ops, once, at the boundary.
+//
+// Precision: every backend must accept Float32Array. Float64Array (used by gradient
+// checks) may be delegated to the reference kernels; `supportsFloat64` says which.
+
+import type { FloatArray, TypedArray } from '../util/arrays.js';
+import type { UnaryOp, BinaryOp } from '../kernels/ref/elementwise.js';
+
+export type { UnaryOp, BinaryOp };
+
+export interface Backend {
+  /** Short identifier: 'ref', 'wasm', 'native'. */
+  readonly name: string;
+  /** Whether the kernels accept Float64Array; if not, float64 work runs on the reference backend. */
+  readonly supportsFloat64: boolean;
+  /** One line saying what runs: instruction set, threads, precision. */
+  describe(): string;
+
+  /** C = alpha·op(A)·op(B) + beta·C, row-major, see kernels/ref/gemm.ts. */
+  gemm(
+    transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+    A: FloatArray, aOff: number, lda: number,
+    B: FloatArray, bOff: number, ldb: number,
+    beta: number, C: FloatArray, cOff: number, ldc: number,
+  ): void;
+
+  unary(op: UnaryOp, out: FloatArray, x: FloatArray, n: number): void;
+  unaryBackward(op: UnaryOp, dx: FloatArray, dy: FloatArray, x: FloatArray, y: FloatArray, n: number): void;
+  binary(
+    op: BinaryOp, out: FloatArray,
+    a: FloatArray, aStrides: readonly number[],
+    b: FloatArray, bStrides: readonly number[],
+    shape: readonly number[],
+  ): void;
+  where(
+    out: FloatArray, cond: TypedArray, cStrides: readonly number[],
+    a: FloatArray, aStrides: readonly number[],
+    b: FloatArray, bStrides: readonly number[],
+    shape: readonly number[],
+  ): void;
+  copyStrided(out: TypedArray, x: TypedArray, offset: number, strides: readonly number[], shape: readonly number[]): void;
+  sumToStrided(out: FloatArray, outStrides: readonly number[], x: FloatArray, shape: readonly number[]): void;
+
+  reduceSum(out: FloatArray, x: FloatArray, outer: number, n: number, inner: number): void;
+  reduceMax(out: FloatArray, argmax: Int32Array, x: FloatArray, outer: number, n: number, inner: number): void;
+  softmax(out: FloatArray, x: FloatArray, outer: number, n: number, inner: number, log: boolean): void;
+  softmaxBackward(dx: FloatArray, dy: FloatArray, y: FloatArray, outer: number, n: number, inner: number, log: boolean): void;
+
+  indexSelect(out: TypedArray, x: TypedArray, index: Int32Array, outer: number, n: number, inner: number): void;
+  indexAdd(dx: FloatArray, dy: FloatArray, index: Int32Array, outer: number, n: number, inner: number): void;
+  gatherAxis(out: FloatArray, x: FloatArray, index: Int32Array, outer: number, n: number, inner: number): void;
+  scatterAddAxis(dx: FloatArray, dy: FloatArray, index: Int32Array, outer: number, n: number, inner: number): void;
+}

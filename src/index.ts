@@ -1,0 +1,19 @@
+// The public API of `recurrent`. Everything a user (and the CLI and explorer) imports
+// comes from here.
+
+export * from './errors.js';
+export { Generator, manualSeed, defaultGenerator, type GeneratorState } from './util/rng.js';
+export type { FloatArray, TypedArray } from './util/arrays.js';
+
+// Tensors and autograd
+export { Tensor, type DType, type FloatDType, type FloatTensor, type GradNode, type NestedArray } from './tensor/tensor.js';
+export * from './tensor/create.js';
+export { noGrad, isGradEnabled, type BackwardOptions } from './autograd/engine.js';
+export { gradcheck, type GradcheckOptions, type GradcheckResult } from './autograd/gradcheck.js';
+
+// Backends
+export type { Backend, UnaryOp, BinaryOp } from './backend/backend.js';
+export { setBackend, getBackend, registerBackend, listBackends, describeBackend } from './backend/registry.js';
+
+// Ops
+export * from './ops/index.js';

@@ -1,0 +1,7 @@
+// Every differentiable op, re-exported in one place.
+export { add, sub, mul, div, maximum, minimum } from './binary.js';
+export { neg, exp, log, tanh, sigmoid, relu, abs, sqrt, square, reciprocal, softplus, sin, cos } from './unary.js';
+export { matmul } from './matmul.js';
+export { reshape, view, flatten, unsqueeze, squeeze, permute, transpose, broadcastTo } from './shape.js';
+export { sum, mean, max, maxWithIndex, argmax, type Dims } from './reduce.js';
+export type { TensorLike } from './util.js';
