@@ -1,0 +1,2 @@
+export { Vocab, type SpecialTokens, type VocabJSON } from './vocab.js';
+export { padSequences, bucketBatches, StreamBatches, slidingWindows, splitByFraction, permutation, type PaddedBatch } from './batching.js';
