@@ -9,6 +9,7 @@
 
 import type { FloatArray, TypedArray } from '../util/arrays.js';
 import type { UnaryOp, BinaryOp } from '../kernels/ref/elementwise.js';
+import type * as gates from '../kernels/ref/recurrent-gates.js';
 
 export type { UnaryOp, BinaryOp };
 
@@ -54,4 +55,12 @@ export interface Backend {
   indexAdd(dx: FloatArray, dy: FloatArray, index: Int32Array, outer: number, n: number, inner: number): void;
   gatherAxis(out: FloatArray, x: FloatArray, index: Int32Array, outer: number, n: number, inner: number): void;
   scatterAddAxis(dx: FloatArray, dy: FloatArray, index: Int32Array, outer: number, n: number, inner: number): void;
+
+  // Fused per-step gate kernels of the recurrent sequence loops (kernels/recurrent/*).
+  lstmCellForward: typeof gates.lstmCellForward;
+  lstmCellBackward: typeof gates.lstmCellBackward;
+  gruCellForward: typeof gates.gruCellForward;
+  gruCellBackward: typeof gates.gruCellBackward;
+  rnnCellForward: typeof gates.rnnCellForward;
+  rnnCellBackward: typeof gates.rnnCellBackward;
 }

@@ -6,6 +6,7 @@ import { gemm } from '../kernels/ref/gemm.js';
 import { unary, unaryBackward, binary, where, copyStrided, sumToStrided } from '../kernels/ref/elementwise.js';
 import { reduceSum, reduceMax, softmax, softmaxBackward } from '../kernels/ref/reduce.js';
 import { indexSelect, indexAdd, gatherAxis, scatterAddAxis } from '../kernels/ref/gather.js';
+import * as gates from '../kernels/ref/recurrent-gates.js';
 
 export const refBackend: Backend = {
   name: 'ref',
@@ -26,4 +27,10 @@ export const refBackend: Backend = {
   indexAdd,
   gatherAxis,
   scatterAddAxis,
+  lstmCellForward: gates.lstmCellForward,
+  lstmCellBackward: gates.lstmCellBackward,
+  gruCellForward: gates.gruCellForward,
+  gruCellBackward: gates.gruCellBackward,
+  rnnCellForward: gates.rnnCellForward,
+  rnnCellBackward: gates.rnnCellBackward,
 };

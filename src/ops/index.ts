@@ -5,3 +5,6 @@ export { matmul } from './matmul.js';
 export { reshape, view, flatten, unsqueeze, squeeze, permute, transpose, broadcastTo } from './shape.js';
 export { sum, mean, max, maxWithIndex, argmax, type Dims } from './reduce.js';
 export type { TensorLike } from './util.js';
+export { cat, stack, split, chunk, unbind, slice, narrow } from './concat.js';
+export { dropout } from './dropout.js';
+export { lstmSequence, gruSequence, rnnSequence, type SequenceOptions } from './recurrent.js';

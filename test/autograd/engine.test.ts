@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tensor, ones, zeros } from '../../src/tensor/create.js';
 import { add, mul, sum, tanh, matmul } from '../../src/ops/index.js';
 import { noGrad, isGradEnabled } from '../../src/autograd/engine.js';
-import { GradError, ShapeError } from '../../src/errors.js';
+import { GradError } from '../../src/errors.js';
 
 describe('autograd engine', () => {
   it('accumulates gradients of a value used twice (d(x·x)/dx = 2x)', () => {

@@ -1,0 +1,69 @@
+// Small helpers shared by the recurrent sequence loops. All sizes are in elements.
+
+import type { FloatArray } from '../../util/arrays.js';
+
+/** out[r, :] += b1 + b2 for every row r < rows (either bias may be null). */
+export function addBiasRows(out: FloatArray, rows: number, G: number, b1: FloatArray | null, b2: FloatArray | null): void {
+  if (!b1 && !b2) return;
+  for (let r = 0; r < rows; r++) {
+    const o = r * G;
+    for (let j = 0; j < G; j++) out[o + j] = (out[o + j] as number) + (b1 ? (b1[j] as number) : 0) + (b2 ? (b2[j] as number) : 0);
+  }
+}
+
+/** Fills row r of `dst` (offset dOff) with `value` for every r < rows. */
+export function fillRowsWithVector(dst: FloatArray, dOff: number, rows: number, v: FloatArray): void {
+  const n = v.length;
+  for (let r = 0; r < rows; r++) for (let j = 0; j < n; j++) dst[dOff + r * n + j] = v[j] as number;
+}
+
+/** db[j] += Σ_r d[r, j] over rows r < rows. */
+export function colSumAcc(db: FloatArray, d: FloatArray, rows: number, G: number): void {
+  for (let j = 0; j < G; j++) {
+    let acc = 0;
+    for (let r = 0; r < rows; r++) acc += d[r * G + j] as number;
+    db[j] = (db[j] as number) + acc;
+  }
+}
+
+/**
+ * Copies row b of src into dst for every row inactive at step t (t ≥ lengths[b]): the
+ * state of a finished sequence is carried unchanged.
+ */
+export function carryInactive(
+  dst: FloatArray, dOff: number, src: FloatArray, sOff: number,
+  lengths: Int32Array | null, t: number, B: number, W: number,
+): void {
+  if (lengths === null) return;
+  for (let b = 0; b < B; b++) {
+    if (t < (lengths[b] as number)) continue;
+    for (let j = 0; j < W; j++) dst[dOff + b * W + j] = src[sOff + b * W + j] as number;
+  }
+}
+
+/** dst[r] += src[r] for rows active at step t, leaves inactive rows alone. */
+export function addActiveRows(
+  dst: FloatArray, src: FloatArray, sOff: number,
+  lengths: Int32Array | null, t: number, B: number, W: number,
+): void {
+  for (let b = 0; b < B; b++) {
+    if (lengths !== null && t >= (lengths[b] as number)) continue;
+    for (let j = 0; j < W; j++) dst[b * W + j] = (dst[b * W + j] as number) + (src[sOff + b * W + j] as number);
+  }
+}
+
+/** For active rows dst = src; inactive rows keep dst (used for carried gradients). */
+export function setActiveRows(
+  dst: FloatArray, src: FloatArray,
+  lengths: Int32Array | null, t: number, B: number, W: number,
+): void {
+  for (let b = 0; b < B; b++) {
+    if (lengths !== null && t >= (lengths[b] as number)) continue;
+    for (let j = 0; j < W; j++) dst[b * W + j] = src[b * W + j] as number;
+  }
+}
+
+/** A zeroed array of the same precision as `like`. */
+export function zerosLike(like: FloatArray, n: number): FloatArray {
+  return like instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
+}
