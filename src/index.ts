@@ -17,3 +17,16 @@ export { setBackend, getBackend, registerBackend, listBackends, describeBackend 
 
 // Ops
 export * from './ops/index.js';
+
+// Neural-network modules
+export { Module, type StateDict, type LoadStateDictResult } from './nn/module.js';
+export { Parameter } from './nn/parameter.js';
+
+// Recurrent layers
+export * from './rnn/index.js';
+
+// Data
+export * from './data/index.js';
+
+// Serialization
+export { parseSafetensors, serializeSafetensors, type ParsedSafetensors, type SafetensorsEntry, type SafetensorsDType } from './io/safetensors.js';
