@@ -56,11 +56,12 @@ export interface Backend {
   gatherAxis(out: FloatArray, x: FloatArray, index: Int32Array, outer: number, n: number, inner: number): void;
   scatterAddAxis(dx: FloatArray, dy: FloatArray, index: Int32Array, outer: number, n: number, inner: number): void;
 
-  // Fused per-step gate kernels of the recurrent sequence loops (kernels/recurrent/*).
-  lstmCellForward: typeof gates.lstmCellForward;
-  lstmCellBackward: typeof gates.lstmCellBackward;
-  gruCellForward: typeof gates.gruCellForward;
-  gruCellBackward: typeof gates.gruCellBackward;
-  rnnCellForward: typeof gates.rnnCellForward;
-  rnnCellBackward: typeof gates.rnnCellBackward;
+  // Fused per-step gate kernels of the recurrent sequence loops (kernels/recurrent/*):
+  // pointwise work of one time step over B rows, with length masking (see the ref file).
+  lstmGatesForward: typeof gates.lstmGatesForward;
+  lstmGatesBackward: typeof gates.lstmGatesBackward;
+  gruGatesForward: typeof gates.gruGatesForward;
+  gruGatesBackward: typeof gates.gruGatesBackward;
+  rnnActForward: typeof gates.rnnActForward;
+  rnnActBackward: typeof gates.rnnActBackward;
 }

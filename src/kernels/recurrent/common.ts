@@ -52,6 +52,20 @@ export function addActiveRows(
   }
 }
 
+/**
+ * dst rows at dOff = src rows for rows active at step t, 0 for inactive rows (∂L/∂h_t of
+ * a step past a sequence's end is 0: that step does not exist for the sequence).
+ */
+export function copyActiveRows(
+  dst: FloatArray, dOff: number, src: FloatArray,
+  lengths: Int32Array | null, t: number, B: number, W: number,
+): void {
+  for (let b = 0; b < B; b++) {
+    const on = lengths === null || t < (lengths[b] as number);
+    for (let j = 0; j < W; j++) dst[dOff + b * W + j] = on ? (src[b * W + j] as number) : 0;
+  }
+}
+
 /** For active rows dst = src; inactive rows keep dst (used for carried gradients). */
 export function setActiveRows(
   dst: FloatArray, src: FloatArray,
