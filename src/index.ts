@@ -30,3 +30,7 @@ export * from './data/index.js';
 
 // Serialization
 export { parseSafetensors, serializeSafetensors, type ParsedSafetensors, type SafetensorsEntry, type SafetensorsDType } from './io/safetensors.js';
+export {
+  encodeCheckpoint, decodeCheckpoint, loadCheckpointWeights, CHECKPOINT_FORMAT, CHECKPOINT_VERSION,
+  type CheckpointState, type DecodedCheckpoint,
+} from './io/checkpoint.js';

@@ -1,0 +1,2 @@
+// Node-only entry point: 'recurrent/node'.
+export { writeFileAtomic, readFileBounded, saveCheckpoint, loadCheckpoint } from './files.js';
