@@ -34,3 +34,6 @@ export {
   encodeCheckpoint, decodeCheckpoint, loadCheckpointWeights, CHECKPOINT_FORMAT, CHECKPOINT_VERSION,
   type CheckpointState, type DecodedCheckpoint,
 } from './io/checkpoint.js';
+
+// Training
+export { Trainer, earlyStopping, checkpointEvery, logEvery, type TrainerOptions, type TrainerCallback, type OptimizerLike, type SchedulerLike, type StepInfo, type EvalInfo, type FitResult } from './train/trainer.js';

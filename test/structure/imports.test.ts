@@ -34,6 +34,7 @@ const allowed: Record<string, string[]> = {
   data: ['tensor', 'util', 'errors.ts'],
   io: ['nn', 'tensor', 'util', 'errors.ts'],
   rnn: ['nn', 'ops', 'autograd', 'tensor', 'util', 'errors.ts'],
+  train: ['nn', 'ops', 'autograd', 'tensor', 'io', 'optim', 'rnn', 'data', 'util', 'errors.ts'],
   optim: ['nn', 'ops', 'autograd', 'tensor', 'backend', 'util', 'errors.ts'],
 };
 
