@@ -92,6 +92,45 @@ def make_case(name, kind, I, H, B, T, layers=1, bidir=False, batch_first=False, 
     return name
 
 
+def make_cell_case(name, kind, I, H, B, bias=True, nonlinearity="tanh", seed=0):
+    """A single step of nn.RNNCell / nn.LSTMCell / nn.GRUCell with a given state."""
+    torch.manual_seed(seed)
+    if kind == "LSTMCell":
+        m = torch.nn.LSTMCell(I, H, bias=bias)
+    elif kind == "GRUCell":
+        m = torch.nn.GRUCell(I, H, bias=bias)
+    else:
+        m = torch.nn.RNNCell(I, H, bias=bias, nonlinearity=nonlinearity)
+    params32 = {k: v.detach().clone() for k, v in m.state_dict().items()}
+    x32, h32, c32 = torch.randn(B, I), torch.randn(B, H), torch.randn(B, H)
+    m = m.double()
+    x = x32.double().requires_grad_(True)
+    h = h32.double().requires_grad_(True)
+    c = c32.double().requires_grad_(True)
+    tensors = dict(params32, x=x32, h0=h32)
+    g = torch.Generator().manual_seed(seed + 1000)
+    if kind == "LSTMCell":
+        tensors["c0"] = c32
+        h1, c1 = m(x, (h, c))
+        p_h = torch.randn(h1.shape, generator=g, dtype=torch.float64)
+        p_c = torch.randn(c1.shape, generator=g, dtype=torch.float64)
+        loss = (h1 * p_h).sum() + (c1 * p_c).sum()
+        tensors.update({"c_n": c1.detach().float(), "proj.c_n": p_c.float()})
+    else:
+        h1 = m(x, h)
+        p_h = torch.randn(h1.shape, generator=g, dtype=torch.float64)
+        loss = (h1 * p_h).sum()
+    loss.backward()
+    tensors.update({"h_n": h1.detach().float(), "proj.h_n": p_h.float(), "grad.x": x.grad.float(), "grad.h0": h.grad.float()})
+    if kind == "LSTMCell":
+        tensors["grad.c0"] = c.grad.float()
+    for k, v in m.named_parameters():
+        tensors["grad." + k] = v.grad.float()
+    config = dict(kind=kind, inputSize=I, hiddenSize=H, batch=B, bias=bias, nonlinearity=nonlinearity, params=list(params32.keys()))
+    write(os.path.join(OUT, name + ".safetensors"), tensors, {"config": json.dumps(config)})
+    return name
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     for f in os.listdir(OUT):
@@ -116,6 +155,9 @@ def main():
     names.append(make_case("lstm_proj", "LSTM", I=4, H=5, B=2, T=4, proj=3, init_state=True, seed=101))
     names.append(make_case("lstm_proj_2layer_bidir", "LSTM", I=3, H=6, B=3, T=5, layers=2, bidir=True, proj=2, init_state=True, seed=102))
     names.append(make_case("lstm_proj_lengths", "LSTM", I=3, H=4, B=3, T=5, proj=2, lengths=[5, 2, 3], seed=103))
+    for i, (kind, nl) in enumerate([("RNNCell", "tanh"), ("RNNCell", "relu"), ("LSTMCell", "tanh"), ("GRUCell", "tanh")]):
+        names.append(make_cell_case(f"cell_{kind.lower()}_{nl}", kind, I=4, H=5, B=3, nonlinearity=nl, seed=200 + i))
+        names.append(make_cell_case(f"cell_{kind.lower()}_{nl}_nobias", kind, I=3, H=2, B=1, bias=False, nonlinearity=nl, seed=210 + i))
     print(f"wrote {len(names)} cases to {os.path.relpath(OUT)}")
 
 

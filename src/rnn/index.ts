@@ -4,3 +4,8 @@ export { GRU, type GRUOptions } from './layers/gru.js';
 export { RNNBase, type RNNBaseOptions, type ForwardOptions, type MergeMode, type RecurrentState, type DirectionWeights } from './rnn-base.js';
 export { RecurrentStream } from './stream.js';
 export type { StepGradRecord } from './step-grads.js';
+export { RNNCell } from './cells/rnn-cell.js';
+export { LSTMCell } from './cells/lstm-cell.js';
+export { GRUCell } from './cells/gru-cell.js';
+export type { CellOptions } from './cells/cell-base.js';
+export { rnnCell, lstmCell, gruCell } from './cell-functions.js';
