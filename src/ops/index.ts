@@ -8,3 +8,8 @@ export type { TensorLike } from './util.js';
 export { cat, stack, split, chunk, unbind, slice, narrow } from './concat.js';
 export { dropout } from './dropout.js';
 export { lstmSequence, gruSequence, rnnSequence, type SequenceOptions } from './recurrent.js';
+export { softmax, logSoftmax, logsumexp } from './softmax.js';
+export { indexSelect, gather, embedding } from './index-select.js';
+export { where, maskedFill, gt, ge, lt, le, eq, ne } from './where.js';
+export { linear } from './linear.js';
+export { crossEntropy, nllLoss, mseLoss, bceWithLogits, type Reduction, type CrossEntropyOptions } from './loss.js';
