@@ -19,8 +19,7 @@ export { setBackend, getBackend, registerBackend, listBackends, describeBackend 
 export * from './ops/index.js';
 
 // Neural-network modules
-export { Module, type StateDict, type LoadStateDictResult } from './nn/module.js';
-export { Parameter } from './nn/parameter.js';
+export * from './nn/index.js';
 
 // Recurrent layers
 export * from './rnn/index.js';
