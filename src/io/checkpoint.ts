@@ -95,7 +95,7 @@ export function encodeCheckpoint(model: Module, state: CheckpointState = {}): Ui
 
 /** Decodes and validates checkpoint bytes (untrusted). */
 export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): DecodedCheckpoint {
-  const parsed = parseSafetensors(bytes, { source });
+  const parsed = parseSafetensors(bytes, { source, floatDType: 'keep' });
   const raw = parsed.metadata[META_KEY];
   if (raw === undefined) {
     throw new SerializationError(source, `not a recurrent checkpoint (no '${META_KEY}' metadata); to load plain weights use parseSafetensors`);

@@ -31,8 +31,11 @@ export interface ParsedSafetensors {
 export interface ParseOptions {
   /** Name used in error messages (a file path). */
   source?: string;
-  /** Precision of float tensors on load: 'float32' (default) or 'float64'. */
-  floatDType?: 'float32' | 'float64';
+  /**
+   * Precision of float tensors on load: 'float32' (default), 'float64', or 'keep'
+   * (F64 stays float64, every other float type becomes float32).
+   */
+  floatDType?: 'float32' | 'float64' | 'keep';
 }
 
 /** Exact IEEE half → number. */
@@ -127,7 +130,8 @@ export function parseSafetensors(bytes: Uint8Array, options: ParseOptions = {}):
     const dv = new DataView(bytes.buffer, bytes.byteOffset + dataStart + s.begin, s.end - s.begin);
     const n = (s.end - s.begin) / BYTES[s.dtype];
     const isFloat = s.dtype === 'F64' || s.dtype === 'F32' || s.dtype === 'F16' || s.dtype === 'BF16';
-    const out = isFloat ? (floatDType === 'float64' ? new Float64Array(n) : new Float32Array(n)) : new Int32Array(n);
+    const wide = floatDType === 'float64' || (floatDType === 'keep' && s.dtype === 'F64');
+    const out = isFloat ? (wide ? new Float64Array(n) : new Float32Array(n)) : new Int32Array(n);
     for (let i = 0; i < n; i++) {
       switch (s.dtype) {
         case 'F64': out[i] = dv.getFloat64(i * 8, true); break;
