@@ -35,4 +35,8 @@ export {
 } from './io/checkpoint.js';
 
 // Training
+export { accuracy, perplexity, bitsPerChar, type AccuracyOptions } from './train/metrics.js';
 export { Trainer, earlyStopping, checkpointEvery, logEvery, type TrainerOptions, type TrainerCallback, type OptimizerLike, type SchedulerLike, type StepInfo, type EvalInfo, type FitResult } from './train/trainer.js';
+
+// Optimizers, clipping, schedules
+export * from './optim/index.js';
