@@ -13,3 +13,4 @@ export { indexSelect, gather, embedding } from './index-select.js';
 export { where, maskedFill, gt, ge, lt, le, eq, ne } from './where.js';
 export { linear } from './linear.js';
 export { crossEntropy, nllLoss, mseLoss, bceWithLogits, type Reduction, type CrossEntropyOptions } from './loss.js';
+export * from './sequence.js';
