@@ -64,4 +64,13 @@ export interface Backend {
   gruGatesBackward: typeof gates.gruGatesBackward;
   rnnActForward: typeof gates.rnnActForward;
   rnnActBackward: typeof gates.rnnActBackward;
+
+  // Optional: backends whose kernels run on their own memory (WebAssembly linear memory)
+  // let a whole sequence loop run there. `mirror` copies the arrays in, runs `fn` on
+  // views of the copies, copies the arrays at `outputs` back, and frees the copies;
+  // inside `fn`, `workspace` hands out zeroed scratch arrays in the same memory.
+  // Backends without them run every kernel on the caller's arrays.
+  mirror?(arrays: readonly (TypedArray | null)[], outputs: readonly number[], fn: (views: (TypedArray | null)[]) => void): void;
+  /** A zeroed scratch array of n floats next to `like`, or null when `like` is not mirrored. */
+  workspace?(like: FloatArray, n: number): FloatArray | null;
 }

@@ -1,12 +1,43 @@
 // Which backend runs the kernels. Selection is explicit and observable: a typed
 // registry, no import side effects. `describe()` says what is running.
+// Default: the WebAssembly SIMD backend, created on first use when the engine supports
+// it, else the reference backend. The environment variable RECURRENT_BACKEND (Node)
+// names another registered backend as the default.
 
 import { BackendError } from '../errors.js';
 import type { Backend } from './backend.js';
 import { refBackend } from './ref.js';
+import { WasmBackend } from '../kernels/wasm/wasm-backend.js';
 
 const registry = new Map<string, Backend>([[refBackend.name, refBackend]]);
-let current: Backend = refBackend;
+let current: Backend | null = null;
+let wasmFailure: string | null = null;
+
+/** The WebAssembly backend, created (and registered) on first request; null without SIMD. */
+export function wasmBackend(): WasmBackend | null {
+  const have = registry.get('wasm');
+  if (have) return have as WasmBackend;
+  if (wasmFailure !== null) return null;
+  try {
+    const w = WasmBackend.create();
+    registry.set(w.name, w);
+    return w;
+  } catch (e) {
+    wasmFailure = (e as Error).message;
+    return null;
+  }
+}
+
+function defaultBackend(): Backend {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.RECURRENT_BACKEND;
+  if (env) {
+    if (env === 'wasm' && !wasmBackend()) throw new BackendError(`RECURRENT_BACKEND=wasm, but ${wasmFailure}`);
+    const b = registry.get(env);
+    if (!b) throw new BackendError(`RECURRENT_BACKEND='${env}' is not a backend; available: ${[...registry.keys(), 'wasm'].map((k) => `'${k}'`).join(', ')}`);
+    return b;
+  }
+  return wasmBackend() ?? refBackend;
+}
 
 /** Makes a backend available to `setBackend` under its name. */
 export function registerBackend(backend: Backend): void {
@@ -20,8 +51,9 @@ export function setBackend(backend: string | Backend): void {
     current = backend;
     return;
   }
-  const b = registry.get(backend);
+  const b = backend === 'wasm' ? wasmBackend() : registry.get(backend);
   if (!b) {
+    if (backend === 'wasm') throw new BackendError(`setBackend: the wasm backend is not available here: ${wasmFailure}`);
     throw new BackendError(
       `setBackend: unknown backend '${backend}'; available: ${[...registry.keys()].map((k) => `'${k}'`).join(', ')}`,
     );
@@ -31,20 +63,24 @@ export function setBackend(backend: string | Backend): void {
 
 /** The backend in use. */
 export function getBackend(): Backend {
+  current ??= defaultBackend();
   return current;
 }
 
 /** The backend that runs kernels on arrays of the given precision. */
 export function backendFor(dtype: 'float32' | 'float64' | 'int32'): Backend {
-  return dtype === 'float64' && !current.supportsFloat64 ? refBackend : current;
+  const b = getBackend();
+  return dtype === 'float64' && !b.supportsFloat64 ? refBackend : b;
 }
 
 /** Names of the registered backends. */
 export function listBackends(): string[] {
+  wasmBackend();
   return [...registry.keys()];
 }
 
 /** One line describing the backend in use. */
 export function describeBackend(): string {
-  return current.describe();
+  const b = getBackend();
+  return wasmFailure !== null && b === refBackend ? `${b.describe()} (wasm unavailable: ${wasmFailure})` : b.describe();
 }

@@ -1,6 +1,7 @@
 // Small helpers shared by the recurrent sequence loops. All sizes are in elements.
 
-import type { FloatArray } from '../../util/arrays.js';
+import type { Backend } from '../../backend/backend.js';
+import type { FloatArray, TypedArray } from '../../util/arrays.js';
 
 /** out[r, :] += b1 + b2 for every row r < rows (either bias may be null). */
 export function addBiasRows(out: FloatArray, rows: number, G: number, b1: FloatArray | null, b2: FloatArray | null): void {
@@ -80,4 +81,35 @@ export function setActiveRows(
 /** A zeroed array of the same precision as `like`. */
 export function zerosLike(like: FloatArray, n: number): FloatArray {
   return like instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
+}
+
+/** Scratch for a sequence loop: in the backend's memory when `like` is mirrored there. */
+export function workspace(k: Backend, like: FloatArray, n: number): FloatArray {
+  return k.workspace?.(like, n) ?? zerosLike(like, n);
+}
+
+/**
+ * Runs a whole sequence loop on the backend's memory when it has its own (see
+ * Backend.mirror): the typed arrays among `args` are copied in, those at `outputs` are
+ * copied back. Returns false when the backend works on the caller's arrays directly.
+ */
+export function runMirrored(k: Backend, args: unknown[], outputs: readonly number[], loop: (...args: never[]) => void): boolean {
+  if (!k.mirror) return false;
+  const first = args.find((a) => ArrayBuffer.isView(a)) as FloatArray | undefined;
+  if (!first || !(first instanceof Float32Array) || k.workspace?.(first, 0)) return false; // float64, or already mirrored
+  const slots: number[] = [];
+  const arrays: (TypedArray | null)[] = [];
+  args.forEach((a, i) => {
+    if (ArrayBuffer.isView(a)) {
+      slots.push(i);
+      arrays.push(a as TypedArray);
+    }
+  });
+  const outSlots = outputs.map((i) => slots.indexOf(i)).filter((j) => j >= 0);
+  k.mirror(arrays, outSlots, (views) => {
+    const a = args.slice();
+    slots.forEach((s, j) => (a[s] = views[j]));
+    (loop as (...x: unknown[]) => void)(...a);
+  });
+  return true;
 }

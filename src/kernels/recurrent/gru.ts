@@ -10,7 +10,7 @@
 import type { Backend } from '../../backend/backend.js';
 import type { FloatArray } from '../../util/arrays.js';
 import { GRU_GATES } from '../../util/gates.js';
-import { addActiveRows, addBiasRows, carryInactive, colSumAcc, copyActiveRows, fillRowsWithVector, zerosLike } from './common.js';
+import { addActiveRows, addBiasRows, carryInactive, colSumAcc, copyActiveRows, fillRowsWithVector, runMirrored, workspace } from './common.js';
 
 export function gruForward(
   k: Backend,
@@ -26,13 +26,15 @@ export function gruForward(
   lengths: Int32Array | null, // (B) or null
   T: number, B: number, I: number, H: number,
 ): void {
+  // On a backend with its own memory (wasm) the whole loop runs there; outputs copied back.
+  if (runMirrored(k, Array.from(arguments), [1, 2, 3], gruForward)) return;
   const G = GRU_GATES.length * H;
   if (T === 0 || B === 0) return;
   // gates first holds gx = X · W_ihᵀ + b_ih for every step (one gemm over T·B rows);
   // the gate kernel overwrites each step's rows with the activations in place.
   k.gemm(false, true, T * B, G, I, 1, x, 0, I, wIH, 0, I, 0, gates, 0, G);
   addBiasRows(gates, T * B, G, bIH, null);
-  const gh = zerosLike(x, B * G); // (B, G) workspace: hidden side of one step
+  const gh = workspace(k, x, B * G); // (B, G) workspace: hidden side of one step
   for (let t = 0; t < T; t++) {
     const hPrev = t === 0 ? h0 : hState;
     const hOff = t === 0 ? 0 : (t - 1) * B * H;
@@ -65,14 +67,16 @@ export function gruBackward(
   lengths: Int32Array | null, // (B)
   T: number, B: number, I: number, H: number,
 ): void {
+  // On a backend with its own memory (wasm) the whole loop runs there; outputs copied back.
+  if (runMirrored(k, Array.from(arguments), [1, 2, 3, 4, 5, 6, 7], gruBackward)) return;
   const G = GRU_GATES.length * H;
-  const dh = zerosLike(x, B * H); // (B, H) ∂L/∂h_t, running backwards (dhNext)
+  const dh = workspace(k, x, B * H); // (B, H) ∂L/∂h_t, running backwards (dhNext)
   if (dhN) dh.set(dhN.subarray(0, B * H));
   if (T > 0 && B > 0) {
-    const dGx = zerosLike(x, T * B * G);  // (T, B, G) input-side pre-activation gradients
-    const dGh = zerosLike(x, T * B * G);  // (T, B, G) hidden-side pre-activation gradients
-    const dhDirect = zerosLike(x, B * H); // (B, H) ∂L/∂h_{t−1} through z ⊙ h_{t−1}
-    const dhPrev = zerosLike(x, B * H);   // (B, H) ∂L/∂h_{t−1} through gh
+    const dGx = workspace(k, x, T * B * G);  // (T, B, G) input-side pre-activation gradients
+    const dGh = workspace(k, x, T * B * G);  // (T, B, G) hidden-side pre-activation gradients
+    const dhDirect = workspace(k, x, B * H); // (B, H) ∂L/∂h_{t−1} through z ⊙ h_{t−1}
+    const dhPrev = workspace(k, x, B * H);   // (B, H) ∂L/∂h_{t−1} through gh
     for (let t = T - 1; t >= 0; t--) {
       if (dhOut) addActiveRows(dh, dhOut, t * B * H, lengths, t, B, H);
       if (dhSteps) copyActiveRows(dhSteps, t * B * H, dh, lengths, t, B, H);

@@ -13,7 +13,7 @@
 import type { Backend } from '../../backend/backend.js';
 import type { FloatArray } from '../../util/arrays.js';
 import { LSTM_GATES } from '../../util/gates.js';
-import { addActiveRows, addBiasRows, carryInactive, colSumAcc, copyActiveRows, setActiveRows, zerosLike } from './common.js';
+import { addActiveRows, addBiasRows, carryInactive, colSumAcc, copyActiveRows, setActiveRows, runMirrored, workspace } from './common.js';
 
 export function lstmForward(
   k: Backend,
@@ -31,12 +31,14 @@ export function lstmForward(
   lengths: Int32Array | null, // (B) or null: every row has length T
   T: number, B: number, I: number, H: number, P: number,
 ): void {
+  // On a backend with its own memory (wasm) the whole loop runs there; outputs copied back.
+  if (runMirrored(k, Array.from(arguments), [1, 2, 3], lstmForward)) return;
   const G = LSTM_GATES.length * H;
   if (T === 0 || B === 0) return;
   // Input projection of every step at once: gates = X · W_ihᵀ + b_ih + b_hh  (T·B rows).
   k.gemm(false, true, T * B, G, I, 1, x, 0, I, wIH, 0, I, 0, gates, 0, G);
   addBiasRows(gates, T * B, G, bIH, bHH);
-  const m = wHR ? zerosLike(x, B * H) : null; // (B, H) workspace: o ⊙ tanh(c) before projection
+  const m = wHR ? workspace(k, x, B * H) : null; // (B, H) workspace: o ⊙ tanh(c) before projection
   for (let t = 0; t < T; t++) {
     const hPrev = t === 0 ? h0 : hState;
     const hOff = t === 0 ? 0 : (t - 1) * B * P;
@@ -87,16 +89,18 @@ export function lstmBackward(
   lengths: Int32Array | null, // (B)
   T: number, B: number, I: number, H: number, P: number,
 ): void {
+  // On a backend with its own memory (wasm) the whole loop runs there; outputs copied back.
+  if (runMirrored(k, Array.from(arguments), [1, 2, 3, 4, 5, 6, 7, 8, 9], lstmBackward)) return;
   const G = LSTM_GATES.length * H;
-  const dh = zerosLike(x, B * P); // (B, P) ∂L/∂h_t, running backwards (dhNext)
-  const dc = zerosLike(x, B * H); // (B, H) ∂L/∂c_t from step t+1 (dcNext)
+  const dh = workspace(k, x, B * P); // (B, P) ∂L/∂h_t, running backwards (dhNext)
+  const dc = workspace(k, x, B * H); // (B, H) ∂L/∂c_t from step t+1 (dcNext)
   if (dhN) dh.set(dhN.subarray(0, B * P));
   if (dcN) dc.set(dcN.subarray(0, B * H));
   if (T > 0 && B > 0) {
-    const dG = zerosLike(x, T * B * G);                   // (T, B, G) pre-activation gradients of every step
-    const dm = wHR ? zerosLike(x, B * H) : dh;            // (B, H) ∂L/∂m_t (m = h without projection)
-    const dhAll = wHR ? zerosLike(x, T * B * P) : null;   // (T, B, P) ∂L/∂h_t on active rows, for dW_hr
-    const dhPrev = zerosLike(x, B * P);                   // (B, P) workspace
+    const dG = workspace(k, x, T * B * G);                   // (T, B, G) pre-activation gradients of every step
+    const dm = wHR ? workspace(k, x, B * H) : dh;            // (B, H) ∂L/∂m_t (m = h without projection)
+    const dhAll = wHR ? workspace(k, x, T * B * P) : null;   // (T, B, P) ∂L/∂h_t on active rows, for dW_hr
+    const dhPrev = workspace(k, x, B * P);                   // (B, P) workspace
     for (let t = T - 1; t >= 0; t--) {
       if (dhOut) addActiveRows(dh, dhOut, t * B * P, lengths, t, B, P);
       if (dhSteps) copyActiveRows(dhSteps, t * B * P, dh, lengths, t, B, P);
@@ -121,7 +125,7 @@ export function lstmBackward(
     if (wHR && dwHR) {
       // dW_hr += Σ_t dh_tᵀ · m_t, with m_t = o_t ⊙ tanh(c_t) recomputed from the saved values
       // on active rows (dh_t is 0 on the others).
-      const mAll = zerosLike(x, T * B * H); // (T, B, H)
+      const mAll = workspace(k, x, T * B * H); // (T, B, H)
       for (let t = 0; t < T; t++) {
         for (let b = 0; b < B; b++) {
           if (lengths !== null && t >= (lengths[b] as number)) continue;

@@ -8,7 +8,7 @@
 import type { Backend } from '../../backend/backend.js';
 import type { FloatArray } from '../../util/arrays.js';
 import type { RnnNonlinearity } from '../../util/gates.js';
-import { addActiveRows, addBiasRows, carryInactive, colSumAcc, copyActiveRows, setActiveRows, zerosLike } from './common.js';
+import { addActiveRows, addBiasRows, carryInactive, colSumAcc, copyActiveRows, setActiveRows, runMirrored, workspace } from './common.js';
 
 export function rnnForward(
   k: Backend,
@@ -23,8 +23,10 @@ export function rnnForward(
   lengths: Int32Array | null, // (B) or null
   T: number, B: number, I: number, H: number,
 ): void {
+  // On a backend with its own memory (wasm) the whole loop runs there; outputs copied back.
+  if (runMirrored(k, Array.from(arguments), [1], rnnForward)) return;
   if (T === 0 || B === 0) return;
-  const pre = zerosLike(x, T * B * H); // (T, B, H) workspace: pre-activations
+  const pre = workspace(k, x, T * B * H); // (T, B, H) workspace: pre-activations
   k.gemm(false, true, T * B, H, I, 1, x, 0, I, wIH, 0, I, 0, pre, 0, H); // pre = X · W_ihᵀ (all steps)
   addBiasRows(pre, T * B, H, bIH, bHH);
   for (let t = 0; t < T; t++) {
@@ -57,11 +59,13 @@ export function rnnBackward(
   lengths: Int32Array | null, // (B)
   T: number, B: number, I: number, H: number,
 ): void {
-  const dh = zerosLike(x, B * H); // (B, H) ∂L/∂h_t, running backwards (dhNext)
+  // On a backend with its own memory (wasm) the whole loop runs there; outputs copied back.
+  if (runMirrored(k, Array.from(arguments), [1, 2, 3, 4, 5, 6, 7], rnnBackward)) return;
+  const dh = workspace(k, x, B * H); // (B, H) ∂L/∂h_t, running backwards (dhNext)
   if (dhN) dh.set(dhN.subarray(0, B * H));
   if (T > 0 && B > 0) {
-    const dPre = zerosLike(x, T * B * H); // (T, B, H) pre-activation gradients of every step
-    const dhPrev = zerosLike(x, B * H);   // (B, H) workspace
+    const dPre = workspace(k, x, T * B * H); // (T, B, H) pre-activation gradients of every step
+    const dhPrev = workspace(k, x, B * H);   // (B, H) workspace
     for (let t = T - 1; t >= 0; t--) {
       if (dhOut) addActiveRows(dh, dhOut, t * B * H, lengths, t, B, H);
       if (dhSteps) copyActiveRows(dhSteps, t * B * H, dh, lengths, t, B, H);

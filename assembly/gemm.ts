@@ -1,0 +1,190 @@
+// Single-precision gemm for WebAssembly SIMD (AssemblyScript), row-major, BLAS contract:
+//   C[M×N] = alpha · op(A)[M×K] · op(B)[K×N] + beta · C   (beta = 0: C is overwritten)
+// Structure (Goto/BLIS): for each NC-column block of C and KC-deep slice of K, op(B) is
+// packed into NR-wide column panels (k-major, zero-padded); for each MC-row block, op(A)
+// (times alpha) into MR-tall row panels; a register-blocked MR×NR micro-kernel then adds
+// panel products into C. Every pointer is a byte address in linear memory; `work` is a
+// scratch area of gemmScratchBytes() bytes owned by the caller.
+
+// Micro-tile: MR rows × NR columns = 6 × 8 floats = 12 v128 accumulators (V8 maps wasm
+// SIMD to the 16 xmm registers: 12 accumulators + 2 B vectors + 1 broadcast A fit).
+const MR: i32 = 6;
+const NR: i32 = 8;
+const KC: i32 = 256;
+const MC: i32 = 72; // multiple of MR
+const NC: i32 = 2048; // multiple of NR
+
+export function gemmScratchBytes(): i32 {
+  return (KC * NC + MC * KC + MR * NR) << 2;
+}
+
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+/** 1 when this build uses relaxed SIMD fused multiply-add. */
+export function relaxedSimd(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+}
+
+// Packs op(B)[pc:pc+kc, jc:jc+nc] into panels: panel p (columns p·NR…) at dst + p·kc·NR,
+// element (k, j) at k·NR + j; columns past nc are zero.
+function packB(transB: bool, B: usize, ldb: i32, pc: i32, jc: i32, kc: i32, nc: i32, dst: usize): void {
+  for (let jr = 0; jr < nc; jr += NR) {
+    const nr = min(NR, nc - jr);
+    const panel = dst + (<usize>(jr * kc) << 2);
+    if (!transB) {
+      // op(B)[k][n] = B[k·ldb + n]: rows of the panel are contiguous in B.
+      if (nr == NR) {
+        for (let k = 0; k < kc; k++) {
+          const src = B + (<usize>((pc + k) * ldb + jc + jr) << 2);
+          const d = panel + (<usize>(k * NR) << 2);
+          v128.store(d, v128.load(src));
+          v128.store(d, v128.load(src, 16), 16);
+        }
+      } else {
+        for (let k = 0; k < kc; k++) {
+          const src = B + (<usize>((pc + k) * ldb + jc + jr) << 2);
+          const d = panel + (<usize>(k * NR) << 2);
+          for (let j = 0; j < NR; j++) store<f32>(d + (<usize>j << 2), j < nr ? load<f32>(src + (<usize>j << 2)) : 0);
+        }
+      }
+    } else {
+      // op(B)[k][n] = B[n·ldb + k]: each panel column is contiguous in B.
+      for (let j = 0; j < NR; j++) {
+        const d = panel + (<usize>j << 2);
+        if (j < nr) {
+          const src = B + (<usize>((jc + jr + j) * ldb + pc) << 2);
+          for (let k = 0; k < kc; k++) store<f32>(d + (<usize>(k * NR) << 2), load<f32>(src + (<usize>k << 2)));
+        } else {
+          for (let k = 0; k < kc; k++) store<f32>(d + (<usize>(k * NR) << 2), 0);
+        }
+      }
+    }
+  }
+}
+
+// Packs alpha·op(A)[ic:ic+mc, pc:pc+kc] into panels: panel p (rows p·MR…) at dst + p·kc·MR,
+// element (k, i) at k·MR + i; rows past mc are zero.
+function packA(transA: bool, A: usize, lda: i32, ic: i32, pc: i32, mc: i32, kc: i32, alpha: f32, dst: usize): void {
+  for (let ir = 0; ir < mc; ir += MR) {
+    const mr = min(MR, mc - ir);
+    const panel = dst + (<usize>(ir * kc) << 2);
+    if (!transA) {
+      // op(A)[m][k] = A[m·lda + k]: each panel row is contiguous in A.
+      for (let i = 0; i < MR; i++) {
+        const d = panel + (<usize>i << 2);
+        if (i < mr) {
+          const src = A + (<usize>((ic + ir + i) * lda + pc) << 2);
+          for (let k = 0; k < kc; k++) store<f32>(d + (<usize>(k * MR) << 2), alpha * load<f32>(src + (<usize>k << 2)));
+        } else {
+          for (let k = 0; k < kc; k++) store<f32>(d + (<usize>(k * MR) << 2), 0);
+        }
+      }
+    } else {
+      // op(A)[m][k] = A[k·lda + m]: the MR values of one k are contiguous in A.
+      for (let k = 0; k < kc; k++) {
+        const src = A + (<usize>((pc + k) * lda + ic + ir) << 2);
+        const d = panel + (<usize>(k * MR) << 2);
+        for (let i = 0; i < MR; i++) store<f32>(d + (<usize>i << 2), i < mr ? alpha * load<f32>(src + (<usize>i << 2)) : 0);
+      }
+    }
+  }
+}
+
+// C[0:MR, 0:NR] += Apanel · Bpanel over kc; C rows ldc floats apart.
+function kernel(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32): void {
+  const rs = <usize>ldc << 2;
+  const c0 = c;
+  const c1 = c0 + rs;
+  const c2 = c1 + rs;
+  const c3 = c2 + rs;
+  const c4 = c3 + rs;
+  const c5 = c4 + rs;
+  let a00 = v128.load(c0), a01 = v128.load(c0, 16);
+  let a10 = v128.load(c1), a11 = v128.load(c1, 16);
+  let a20 = v128.load(c2), a21 = v128.load(c2, 16);
+  let a30 = v128.load(c3), a31 = v128.load(c3, 16);
+  let a40 = v128.load(c4), a41 = v128.load(c4, 16);
+  let a50 = v128.load(c5), a51 = v128.load(c5, 16);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let a = v128.load32_splat(ap);
+    a00 = madd(a, b0, a00); a01 = madd(a, b1, a01);
+    a = v128.load32_splat(ap, 4);
+    a10 = madd(a, b0, a10); a11 = madd(a, b1, a11);
+    a = v128.load32_splat(ap, 8);
+    a20 = madd(a, b0, a20); a21 = madd(a, b1, a21);
+    a = v128.load32_splat(ap, 12);
+    a30 = madd(a, b0, a30); a31 = madd(a, b1, a31);
+    a = v128.load32_splat(ap, 16);
+    a40 = madd(a, b0, a40); a41 = madd(a, b1, a41);
+    a = v128.load32_splat(ap, 20);
+    a50 = madd(a, b0, a50); a51 = madd(a, b1, a51);
+    ap += <usize>(MR << 2);
+    bp += <usize>(NR << 2);
+  }
+  v128.store(c0, a00); v128.store(c0, a01, 16);
+  v128.store(c1, a10); v128.store(c1, a11, 16);
+  v128.store(c2, a20); v128.store(c2, a21, 16);
+  v128.store(c3, a30); v128.store(c3, a31, 16);
+  v128.store(c4, a40); v128.store(c4, a41, 16);
+  v128.store(c5, a50); v128.store(c5, a51, 16);
+}
+
+export function sgemm(
+  transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
+  A: usize, lda: i32, B: usize, ldb: i32,
+  beta: f32, C: usize, ldc: i32, work: usize,
+): void {
+  if (M <= 0 || N <= 0) return;
+  if (beta != 1) {
+    for (let i = 0; i < M; i++) {
+      const row = C + (<usize>(i * ldc) << 2);
+      if (beta == 0) memory.fill(row, 0, <usize>N << 2);
+      else for (let j = 0; j < N; j++) store<f32>(row + (<usize>j << 2), beta * load<f32>(row + (<usize>j << 2)));
+    }
+  }
+  if (alpha == 0 || K <= 0) return;
+  const Bp = work;
+  const Ap = Bp + (<usize>(KC * NC) << 2);
+  const tile = Ap + (<usize>(MC * KC) << 2);
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = min(KC, K - pc);
+      packB(transB != 0, B, ldb, pc, jc, kc, nc, Bp);
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = min(MC, M - ic);
+        packA(transA != 0, A, lda, ic, pc, mc, kc, alpha, Ap);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const bp = Bp + (<usize>(jr * kc) << 2);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const ap = Ap + (<usize>(ir * kc) << 2);
+            const c = C + (<usize>((ic + ir) * ldc + jc + jr) << 2);
+            if (mr == MR && nr == NR) {
+              kernel(kc, ap, bp, c, ldc);
+            } else {
+              // Edge tile: compute into a zeroed MR×NR buffer, add the valid part.
+              memory.fill(tile, 0, <usize>(MR * NR) << 2);
+              kernel(kc, ap, bp, tile, NR);
+              for (let i = 0; i < mr; i++) {
+                const cr = c + (<usize>(i * ldc) << 2);
+                const tr = tile + (<usize>(i * NR) << 2);
+                for (let j = 0; j < nr; j++) {
+                  const p = cr + (<usize>j << 2);
+                  store<f32>(p, load<f32>(p) + load<f32>(tr + (<usize>j << 2)));
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
