@@ -135,10 +135,40 @@ function kernel(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32): void {
   v128.store(c5, a50); v128.store(c5, a51, 16);
 }
 
+/** Bytes of packFullB's output for op(B) of K × N. */
+export function packedBBytes(K: i32, N: i32): i32 {
+  let total = 0;
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    total += K * (((nc + NR - 1) / NR) * NR);
+  }
+  return total << 2;
+}
+
+/**
+ * Packs all of op(B) (K × N) in the order sgemm consumes it — NC-column blocks, KC-deep
+ * slices, NR-wide panels — so a B used by many products (a recurrent weight, once per
+ * time step) is packed once. Block (jc, pc) starts at dst + (jc·K + pc·ncPadded)·4.
+ */
+export function packFullB(transB: i32, B: usize, ldb: i32, K: i32, N: i32, dst: usize): void {
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    const ncp = ((nc + NR - 1) / NR) * NR;
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = min(KC, K - pc);
+      packB(transB != 0, B, ldb, pc, jc, kc, nc, dst + (<usize>(jc * K + pc * ncp) << 2));
+    }
+  }
+}
+
+/**
+ * C = alpha·op(A)·op(B) + beta·C. B is either a matrix (packed = 0) or, when packed = 1,
+ * the output of packFullB for the same transB, K and N (then transB and ldb are unused).
+ */
 export function sgemm(
   transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
   A: usize, lda: i32, B: usize, ldb: i32,
-  beta: f32, C: usize, ldc: i32, work: usize,
+  beta: f32, C: usize, ldc: i32, work: usize, packed: i32,
 ): void {
   if (M <= 0 || N <= 0) return;
   if (beta != 1) {
@@ -149,14 +179,16 @@ export function sgemm(
     }
   }
   if (alpha == 0 || K <= 0) return;
-  const Bp = work;
-  const Ap = Bp + (<usize>(KC * NC) << 2);
+  const Ap = work + (<usize>(KC * NC) << 2);
   const tile = Ap + (<usize>(MC * KC) << 2);
   for (let jc = 0; jc < N; jc += NC) {
     const nc = min(NC, N - jc);
+    const ncp = ((nc + NR - 1) / NR) * NR;
     for (let pc = 0; pc < K; pc += KC) {
       const kc = min(KC, K - pc);
-      packB(transB != 0, B, ldb, pc, jc, kc, nc, Bp);
+      let Bp = work;
+      if (packed) Bp = B + (<usize>(jc * K + pc * ncp) << 2);
+      else packB(transB != 0, B, ldb, pc, jc, kc, nc, Bp);
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
         packA(transA != 0, A, lda, ic, pc, mc, kc, alpha, Ap);

@@ -1,5 +1,5 @@
 // The WebAssembly kernel module: entry point compiled by tools/build-wasm.mjs.
-export { sgemm, gemmScratchBytes, relaxedSimd } from './gemm';
+export { sgemm, gemmScratchBytes, relaxedSimd, packFullB, packedBBytes } from './gemm';
 export { lstmGatesForward, lstmGatesBackward, gruGatesForward, gruGatesBackward, rnnActForward, rnnActBackward } from './gates';
 
 /** First byte of linear memory free for the host's arena (after static data). */

@@ -24,7 +24,9 @@ interface KernelExports {
   gemmScratchBytes(): number;
   relaxedSimd(): number;
   sgemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number,
-    A: number, lda: number, B: number, ldb: number, beta: number, C: number, ldc: number, work: number): void;
+    A: number, lda: number, B: number, ldb: number, beta: number, C: number, ldc: number, work: number, packed: number): void;
+  packFullB(transB: number, B: number, ldb: number, K: number, N: number, dst: number): void;
+  packedBBytes(K: number, N: number): number;
   lstmGatesForward(gates: number, c: number, m: number, cPrev: number, lengths: number, t: number, B: number, H: number): void;
   lstmGatesBackward(dgates: number, dc: number, dm: number, gates: number, c: number, cPrev: number, lengths: number, t: number, B: number, H: number): void;
   gruGatesForward(gates: number, ghn: number, h: number, gx: number, gh: number, hPrev: number, lengths: number, t: number, B: number, H: number): void;
@@ -68,6 +70,9 @@ export class WasmBackend implements Backend {
   private top: number;              // arena bump pointer
   private limit = 0;                // while mirrored: the arena may not pass this
   private depth = 0;                // nesting of mirrored loops
+  // While mirrored: the input arrays (constant for the loop) and B operands packed once.
+  private constants = new Set<TypedArray>();
+  private packedB = new Map<string, number>();
   private f32: Float32Array;
 
   private constructor(module: WebAssembly.Module, relaxed: boolean) {
@@ -158,11 +163,12 @@ export class WasmBackend implements Backend {
     this.depth++;
     this.limit = mark + reserve;
     try {
-      const views = arrays.map((a) => {
+      const views = arrays.map((a, i) => {
         if (!a) return null;
         const p = this.alloc(a.length);
         const v = a instanceof Int32Array ? new Int32Array(this.memory.buffer, p, a.length) : new Float32Array(this.memory.buffer, p, a.length);
         v.set(a as ArrayLike<number>);
+        if (!outputs.includes(i)) this.constants.add(v);
         return v;
       });
       fn(views);
@@ -171,6 +177,8 @@ export class WasmBackend implements Backend {
       this.depth--;
       this.top = mark;
       this.limit = 0;
+      this.constants.clear();
+      this.packedB.clear();
     }
   }
 
@@ -199,7 +207,9 @@ export class WasmBackend implements Backend {
     const mB = this.isMirrored(B);
     const mC = this.isMirrored(C);
     if (mA && mB && mC) {
-      this.k.sgemm(+transA, +transB, M, N, K, alpha, this.addr(A, aOff), lda, this.addr(B, bOff), ldb, beta, this.addr(C, cOff), ldc, this.scratch);
+      const packed = M <= 64 && K > 0 ? this.packedOnce(transB, N, K, B, bOff, ldb) : 0;
+      if (packed) this.k.sgemm(+transA, +transB, M, N, K, alpha, this.addr(A, aOff), lda, packed, 0, beta, this.addr(C, cOff), ldc, this.scratch, 1);
+      else this.k.sgemm(+transA, +transB, M, N, K, alpha, this.addr(A, aOff), lda, this.addr(B, bOff), ldb, beta, this.addr(C, cOff), ldc, this.scratch, 0);
       return;
     }
     // Copy the operands that live outside linear memory into the arena (packed rows).
@@ -216,11 +226,29 @@ export class WasmBackend implements Backend {
       if (!mA) copyRowsIn(f, pA >> 2, A, aOff, lda, aRows, aCols);
       if (!mB) copyRowsIn(f, pB >> 2, B, bOff, ldb, bRows, bCols);
       if (!mC && beta !== 0) copyRowsIn(f, pC >> 2, C, cOff, ldc, M, N);
-      this.k.sgemm(+transA, +transB, M, N, K, alpha, pA, mA ? lda : aCols, pB, mB ? ldb : bCols, beta, pC, mC ? ldc : N, this.scratch);
+      this.k.sgemm(+transA, +transB, M, N, K, alpha, pA, mA ? lda : aCols, pB, mB ? ldb : bCols, beta, pC, mC ? ldc : N, this.scratch, 0);
       if (!mC) for (let i = 0; i < M; i++) C.set(this.f32.subarray((pC >> 2) + i * N, (pC >> 2) + (i + 1) * N), cOff + i * ldc);
     } finally {
       if (this.depth === 0) this.top = mark;
     }
+  }
+
+  /**
+   * In a mirrored loop, a small-M product with a constant B (a recurrent weight, used at
+   * every step) packs B once and reuses it; returns its address, or 0 (pack per call).
+   */
+  private packedOnce(transB: boolean, N: number, K: number, B: FloatArray, bOff: number, ldb: number): number {
+    if (this.depth === 0 || !this.constants.has(B)) return 0;
+    const key = `${this.addr(B, bOff)}:${+transB}:${K}:${N}:${ldb}`;
+    const have = this.packedB.get(key);
+    if (have !== undefined) return have;
+    const bytes = this.k.packedBBytes(K, N);
+    const end = this.top + Math.ceil(bytes / ALIGN) * ALIGN;
+    if (end > this.limit) return 0; // no room in the reservation: pack per call instead
+    const p = this.alloc(bytes / 4);
+    this.k.packFullB(+transB, this.addr(B, bOff), ldb, K, N, p);
+    this.packedB.set(key, p);
+    return p;
   }
 
   // ---- recurrent gate kernels (mirrored arrays run in wasm, others on ref) --------------
