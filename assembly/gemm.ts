@@ -94,21 +94,14 @@ function packA(transA: bool, A: usize, lda: i32, ic: i32, pc: i32, mc: i32, kc: 
   }
 }
 
-// C[0:MR, 0:NR] += Apanel · Bpanel over kc; C rows ldc floats apart.
+// C[0:MR, 0:NR] += Apanel · Bpanel over kc; C rows ldc floats apart. The products are
+// summed from zero and added to C at the end, so every element of C gets
+// C + Σ_k (in k order) whether it lies in a full tile or an edge tile: results do not
+// depend on how the columns or rows are split into tiles or between threads.
 function kernel(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32): void {
-  const rs = <usize>ldc << 2;
-  const c0 = c;
-  const c1 = c0 + rs;
-  const c2 = c1 + rs;
-  const c3 = c2 + rs;
-  const c4 = c3 + rs;
-  const c5 = c4 + rs;
-  let a00 = v128.load(c0), a01 = v128.load(c0, 16);
-  let a10 = v128.load(c1), a11 = v128.load(c1, 16);
-  let a20 = v128.load(c2), a21 = v128.load(c2, 16);
-  let a30 = v128.load(c3), a31 = v128.load(c3, 16);
-  let a40 = v128.load(c4), a41 = v128.load(c4, 16);
-  let a50 = v128.load(c5), a51 = v128.load(c5, 16);
+  const z = f32x4.splat(0);
+  let a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z;
+  let a30 = z, a31 = z, a40 = z, a41 = z, a50 = z, a51 = z;
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
@@ -127,12 +120,14 @@ function kernel(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32): void {
     ap += <usize>(MR << 2);
     bp += <usize>(NR << 2);
   }
-  v128.store(c0, a00); v128.store(c0, a01, 16);
-  v128.store(c1, a10); v128.store(c1, a11, 16);
-  v128.store(c2, a20); v128.store(c2, a21, 16);
-  v128.store(c3, a30); v128.store(c3, a31, 16);
-  v128.store(c4, a40); v128.store(c4, a41, 16);
-  v128.store(c5, a50); v128.store(c5, a51, 16);
+  const rs = <usize>ldc << 2;
+  let r = c;
+  v128.store(r, f32x4.add(v128.load(r), a00)); v128.store(r, f32x4.add(v128.load(r, 16), a01), 16); r += rs;
+  v128.store(r, f32x4.add(v128.load(r), a10)); v128.store(r, f32x4.add(v128.load(r, 16), a11), 16); r += rs;
+  v128.store(r, f32x4.add(v128.load(r), a20)); v128.store(r, f32x4.add(v128.load(r, 16), a21), 16); r += rs;
+  v128.store(r, f32x4.add(v128.load(r), a30)); v128.store(r, f32x4.add(v128.load(r, 16), a31), 16); r += rs;
+  v128.store(r, f32x4.add(v128.load(r), a40)); v128.store(r, f32x4.add(v128.load(r, 16), a41), 16); r += rs;
+  v128.store(r, f32x4.add(v128.load(r), a50)); v128.store(r, f32x4.add(v128.load(r, 16), a51), 16);
 }
 
 /** Bytes of packFullB's output for op(B) of K × N. */

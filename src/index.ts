@@ -13,7 +13,8 @@ export { gradcheck, type GradcheckOptions, type GradcheckResult } from './autogr
 
 // Backends
 export type { Backend, UnaryOp, BinaryOp } from './backend/backend.js';
-export { setBackend, getBackend, registerBackend, listBackends, describeBackend } from './backend/registry.js';
+export { setBackend, getBackend, registerBackend, listBackends, describeBackend, setNumThreads, wasmBackend } from './backend/registry.js';
+export { WasmBackend, wasmFeatures, type WasmBackendOptions } from './kernels/wasm/wasm-backend.js';
 
 // Ops
 export * from './ops/index.js';

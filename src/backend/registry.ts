@@ -28,6 +28,19 @@ export function wasmBackend(): WasmBackend | null {
   }
 }
 
+/**
+ * Sets how many threads the WebAssembly backend uses (the calling one included) by
+ * replacing it with a new instance; 1 = single-threaded. The default is the machine's
+ * hardware threads (at most 8) or the environment variable RECURRENT_THREADS.
+ */
+export function setNumThreads(threads: number): void {
+  const old = registry.get('wasm') as WasmBackend | undefined;
+  const next = WasmBackend.create({ threads });
+  registry.set('wasm', next);
+  if (old !== undefined && current === old) current = next;
+  old?.dispose();
+}
+
 function defaultBackend(): Backend {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.RECURRENT_BACKEND;
   if (env) {

@@ -186,3 +186,56 @@ describe('sequence loops on the wasm backend = ref', () => {
     expect(wasm.memoryBytes()).toBeGreaterThanOrEqual(before);
   });
 });
+
+describe('wasm backend on a thread pool', () => {
+  it('gives bit-identical results on 1 and 2 threads (split by columns, by rows, mirrored with B packed once)', async () => {
+    const one = WasmBackend.create({ threads: 1 });
+    const two = WasmBackend.create({ threads: 2 });
+    try {
+      expect(two.threads).toBe(2);
+      expect(await two.whenReady()).toBe(true);
+      expect(two.describe()).toMatch(/2 threads \(ready\)/);
+      for (const [M, N, K, tA, tB] of [[64, 300, 257, false, true], [700, 10, 129, true, false], [37, 1030, 64, false, false], [2, 3, 4, true, true]] as const) {
+        const A = rnd(M * K, 1);
+        const B = rnd(N * K, 2);
+        const C0 = rnd(M * N, 3);
+        const outs = [one, two].map((k) => {
+          const C = C0.slice();
+          k.gemm(tA, tB, M, N, K, 0.7, A, 0, tA ? M : K, B, 0, tB ? K : N, 0.3, C, 0, N);
+          const Cm = C0.slice();
+          k.mirror([A, B, Cm], [2], (v) => {
+            const [a, b, c] = v as Float32Array[];
+            for (let r = 0; r < 2; r++) k.gemm(tA, tB, M, N, K, 0.7, a as Float32Array, 0, tA ? M : K, b as Float32Array, 0, tB ? K : N, 0.3, c as Float32Array, 0, N);
+          });
+          return [C, Cm];
+        });
+        const [c1, m1] = outs[0] as Float32Array[];
+        const [c2, m2] = outs[1] as Float32Array[];
+        expect(Array.from(c2 as Float32Array)).toEqual(Array.from(c1 as Float32Array));
+        expect(Array.from(m2 as Float32Array)).toEqual(Array.from(m1 as Float32Array));
+        const want = C0.slice();
+        refBackend.gemm(tA, tB, M, N, K, 0.7, A, 0, tA ? M : K, B, 0, tB ? K : N, 0.3, want, 0, N);
+        expect(err(c2 as Float32Array, want)).toBeLessThan(1e-4);
+      }
+      // A whole LSTM loop, forward and backward, is identical too.
+      const { T, B: Bt, I, H } = { T: 9, B: 40, I: 70, H: 64 };
+      const G = 4 * H;
+      const run = (k: WasmBackend): Float32Array[] => {
+        const args: unknown[] = [new Float32Array(T * Bt * H), new Float32Array(T * Bt * H), new Float32Array(T * Bt * G), rnd(T * Bt * I, 1), rnd(Bt * H, 2), rnd(Bt * H, 3),
+          rnd(G * I, 4), rnd(G * H, 5), rnd(G, 6), rnd(G, 7), null, null, T, Bt, I, H, H];
+        (lstmForward as (...x: unknown[]) => void)(k, ...args);
+        return args.slice(0, 3) as Float32Array[];
+      };
+      const r1 = run(one);
+      const r2 = run(two);
+      r1.forEach((a, i) => expect(Array.from(r2[i] as Float32Array)).toEqual(Array.from(a)));
+    } finally {
+      two.dispose();
+    }
+  });
+
+  it('rejects a bad thread count by name', () => {
+    expect(() => WasmBackend.create({ threads: 0 })).toThrow(/threads must be an integer in \[1, 256\], got 0/);
+    expect(() => WasmBackend.create({ threads: 1.5 })).toThrow(/threads/);
+  });
+});

@@ -17,7 +17,10 @@ import type { Backend } from '../../backend/backend.js';
 import { refBackend } from '../../backend/ref.js';
 import type { FloatArray, TypedArray } from '../../util/arrays.js';
 import type { RnnNonlinearity } from '../../util/gates.js';
-import { RELAXED_SIMD_WASM_BASE64, SIMD_WASM_BASE64 } from './generated/binaries.js';
+import {
+  RELAXED_SIMD_SHARED_WASM_BASE64, RELAXED_SIMD_WASM_BASE64, SHARED_MAX_PAGES, SIMD_SHARED_WASM_BASE64, SIMD_WASM_BASE64,
+} from './generated/binaries.js';
+import { OP_SGEMM, ThreadPool, hardwareThreads, threadsSupported } from './pool.js';
 
 interface KernelExports {
   heapBase(): number;
@@ -57,15 +60,38 @@ export function wasmFeatures(): { simd: boolean; relaxedSimd: boolean } {
 export interface WasmBackendOptions {
   /** Use relaxed SIMD (fused multiply-add) when the engine has it. Default true. */
   relaxed?: boolean;
+  /**
+   * Threads that run the kernels, the calling one included. Default: the environment
+   * variable RECURRENT_THREADS, else the machine's hardware threads (at most 8). 1, or an
+   * engine without shared memory and workers, runs single-threaded.
+   */
+  threads?: number;
+}
+
+/** Products smaller than this many multiply-adds run on one thread (waking workers costs more). */
+const PARALLEL_MIN_MACS = 1 << 18;
+
+function defaultThreads(): number {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.RECURRENT_THREADS;
+  if (env !== undefined && env !== '') {
+    const n = Number(env);
+    if (!Number.isInteger(n) || n < 1) throw new BackendError(`RECURRENT_THREADS must be a positive integer, got '${env}'`);
+    return n;
+  }
+  return Math.min(8, hardwareThreads());
 }
 
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
   readonly supportsFloat64 = false;
   readonly relaxed: boolean;
+  /** Threads running the kernels (1 = no pool). */
+  readonly threads: number;
   private readonly memory: WebAssembly.Memory;
   private readonly k: KernelExports;
-  private readonly scratch: number; // gemm packing area (fixed)
+  private pool: ThreadPool | null;
+  private readonly scratches: number[]; // gemm packing area of each thread (fixed)
+  private readonly buffers = new Set<ArrayBufferLike>(); // every buffer the memory has had
   private readonly base: number;    // start of the arena
   private top: number;              // arena bump pointer
   private limit = 0;                // while mirrored: the arena may not pass this
@@ -75,17 +101,23 @@ export class WasmBackend implements Backend {
   private packedB = new Map<string, number>();
   private f32: Float32Array;
 
-  private constructor(module: WebAssembly.Module, relaxed: boolean) {
+  private constructor(module: WebAssembly.Module, relaxed: boolean, threads: number) {
     this.relaxed = relaxed;
-    this.memory = new WebAssembly.Memory({ initial: 64 });
+    this.threads = threads;
+    this.memory = threads > 1
+      ? new WebAssembly.Memory({ initial: 64, maximum: SHARED_MAX_PAGES, shared: true })
+      : new WebAssembly.Memory({ initial: 64 });
     const inst = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.k = inst.exports as unknown as KernelExports;
     const heap = Math.ceil(this.k.heapBase() / ALIGN) * ALIGN;
-    this.scratch = heap;
-    this.base = Math.ceil((heap + this.k.gemmScratchBytes()) / ALIGN) * ALIGN;
+    const scratchBytes = Math.ceil(this.k.gemmScratchBytes() / ALIGN) * ALIGN;
+    this.scratches = Array.from({ length: threads }, (_, t) => heap + t * scratchBytes);
+    this.base = heap + threads * scratchBytes;
     this.top = this.base;
+    this.buffers.add(this.memory.buffer);
     this.ensure(this.base);
     this.f32 = new Float32Array(this.memory.buffer);
+    this.pool = threads > 1 ? new ThreadPool(module, this.memory, threads) : null;
     // Kernels are called detached from the object (k.gemm passed along): bind them.
     for (const m of ['gemm', 'mirror', 'workspace', 'lstmGatesForward', 'lstmGatesBackward', 'gruGatesForward', 'gruGatesBackward', 'rnnActForward', 'rnnActBackward'] as const) {
       (this as Record<string, unknown>)[m] = (this[m] as (...a: unknown[]) => unknown).bind(this);
@@ -98,24 +130,52 @@ export class WasmBackend implements Backend {
    * compilation of this size: use `WasmBackend.createAsync`).
    */
   static create(options: WasmBackendOptions = {}): WasmBackend {
-    const { bytes, relaxed } = WasmBackend.pick(options);
-    return new WasmBackend(new WebAssembly.Module(bytes as BufferSource), relaxed);
+    const { bytes, relaxed, threads } = WasmBackend.pick(options);
+    return new WasmBackend(new WebAssembly.Module(bytes as BufferSource), relaxed, threads);
   }
 
   static async createAsync(options: WasmBackendOptions = {}): Promise<WasmBackend> {
-    const { bytes, relaxed } = WasmBackend.pick(options);
-    return new WasmBackend(await WebAssembly.compile(bytes as BufferSource), relaxed);
+    const { bytes, relaxed, threads } = WasmBackend.pick(options);
+    return new WasmBackend(await WebAssembly.compile(bytes as BufferSource), relaxed, threads);
   }
 
-  private static pick(options: WasmBackendOptions): { bytes: Uint8Array; relaxed: boolean } {
+  private static pick(options: WasmBackendOptions): { bytes: Uint8Array; relaxed: boolean; threads: number } {
     const f = wasmFeatures();
     if (!f.simd) throw new BackendError('wasm backend: this JavaScript engine has no WebAssembly SIMD; use the reference backend');
     const relaxed = (options.relaxed ?? true) && f.relaxedSimd;
-    return { bytes: decodeBase64(relaxed ? RELAXED_SIMD_WASM_BASE64 : SIMD_WASM_BASE64), relaxed };
+    const asked = options.threads ?? defaultThreads();
+    if (!Number.isInteger(asked) || asked < 1 || asked > 256) throw new BackendError(`wasm backend: threads must be an integer in [1, 256], got ${asked}`);
+    const threads = asked > 1 && threadsSupported() ? asked : 1;
+    const b64 = threads > 1
+      ? (relaxed ? RELAXED_SIMD_SHARED_WASM_BASE64 : SIMD_SHARED_WASM_BASE64)
+      : (relaxed ? RELAXED_SIMD_WASM_BASE64 : SIMD_WASM_BASE64);
+    return { bytes: decodeBase64(b64), relaxed, threads };
+  }
+
+  /** True once the worker threads have started (until then kernels run on one thread). */
+  ready(): boolean {
+    return this.pool?.ready() ?? true;
+  }
+
+  /** Resolves when the worker threads have started (at most timeoutMs later). */
+  async whenReady(timeoutMs = 10_000): Promise<boolean> {
+    const t0 = Date.now();
+    while (!this.ready()) {
+      if (Date.now() - t0 > timeoutMs) return false;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return true;
+  }
+
+  /** Stops the worker threads (the backend keeps working on one thread). */
+  dispose(): void {
+    this.pool?.dispose();
+    this.pool = null;
   }
 
   describe(): string {
-    return `wasm: WebAssembly ${this.relaxed ? 'relaxed SIMD (fused multiply-add)' : 'SIMD128'} gemm and recurrent gate kernels, single thread, float32 (float64 on ref); memory ${(this.memory.buffer.byteLength / 2 ** 20).toFixed(1)} MiB`;
+    const th = this.pool ? `${this.threads} threads (${this.pool.ready() ? 'ready' : 'starting'})` : 'single thread';
+    return `wasm: WebAssembly ${this.relaxed ? 'relaxed SIMD (fused multiply-add)' : 'SIMD128'} gemm and recurrent gate kernels, ${th}, float32 (float64 on ref); memory ${(this.memory.buffer.byteLength / 2 ** 20).toFixed(1)} MiB`;
   }
 
   /** Bytes of linear memory in use by the module (grows to the largest call, then stays). */
@@ -130,6 +190,7 @@ export class WasmBackend implements Backend {
     if (end <= have) return;
     if (this.depth > 0) throw new BackendError(`wasm backend: internal error: memory must grow from ${have} to ${end} bytes inside a mirrored loop`);
     this.memory.grow(Math.ceil((end - have) / PAGE));
+    this.buffers.add(this.memory.buffer);
     this.f32 = new Float32Array(this.memory.buffer);
   }
 
@@ -144,7 +205,7 @@ export class WasmBackend implements Backend {
   }
 
   private isMirrored(a: TypedArray): boolean {
-    return a.buffer === this.memory.buffer;
+    return this.buffers.has(a.buffer);
   }
 
   private addr(a: TypedArray, off: number): number {
@@ -207,9 +268,7 @@ export class WasmBackend implements Backend {
     const mB = this.isMirrored(B);
     const mC = this.isMirrored(C);
     if (mA && mB && mC) {
-      const packed = M <= 64 && K > 0 ? this.packedOnce(transB, N, K, B, bOff, ldb) : 0;
-      if (packed) this.k.sgemm(+transA, +transB, M, N, K, alpha, this.addr(A, aOff), lda, packed, 0, beta, this.addr(C, cOff), ldc, this.scratch, 1);
-      else this.k.sgemm(+transA, +transB, M, N, K, alpha, this.addr(A, aOff), lda, this.addr(B, bOff), ldb, beta, this.addr(C, cOff), ldc, this.scratch, 0);
+      this.sgemm(transA, transB, M, N, K, alpha, this.addr(A, aOff), lda, this.addr(B, bOff), ldb, beta, this.addr(C, cOff), ldc, M <= 64 ? B : null);
       return;
     }
     // Copy the operands that live outside linear memory into the arena (packed rows).
@@ -226,7 +285,7 @@ export class WasmBackend implements Backend {
       if (!mA) copyRowsIn(f, pA >> 2, A, aOff, lda, aRows, aCols);
       if (!mB) copyRowsIn(f, pB >> 2, B, bOff, ldb, bRows, bCols);
       if (!mC && beta !== 0) copyRowsIn(f, pC >> 2, C, cOff, ldc, M, N);
-      this.k.sgemm(+transA, +transB, M, N, K, alpha, pA, mA ? lda : aCols, pB, mB ? ldb : bCols, beta, pC, mC ? ldc : N, this.scratch, 0);
+      this.sgemm(transA, transB, M, N, K, alpha, pA, mA ? lda : aCols, pB, mB ? ldb : bCols, beta, pC, mC ? ldc : N, null);
       if (!mC) for (let i = 0; i < M; i++) C.set(this.f32.subarray((pC >> 2) + i * N, (pC >> 2) + (i + 1) * N), cOff + i * ldc);
     } finally {
       if (this.depth === 0) this.top = mark;
@@ -234,19 +293,71 @@ export class WasmBackend implements Backend {
   }
 
   /**
+   * sgemm on addresses, split over the pool's threads by columns of C (or by rows when C
+   * is narrow). `constB`, when given, is the array B lives in, for packing it once per
+   * mirrored loop (see packedOnce). Splitting does not change any result bit.
+   */
+  private sgemm(
+    transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+    pA: number, lda: number, pB: number, ldb: number, beta: number, pC: number, ldc: number, constB: FloatArray | null,
+  ): void {
+    const parts: number[][] = [];
+    const T = this.pool && M * N * K >= PARALLEL_MIN_MACS && this.pool.ready() ? this.threads : 1;
+    const NRW = 8; // the kernel's column width: splits fall on whole tiles
+    if (T > 1 && N >= 2 * NRW * T) {
+      const chunk = Math.ceil(N / T / NRW) * NRW;
+      for (let n0 = 0; n0 < N; n0 += chunk) {
+        const n = Math.min(chunk, N - n0);
+        const b = transB ? pB + n0 * ldb * 4 : pB + n0 * 4;
+        parts.push(this.gemmArgs(transA, transB, M, n, K, alpha, pA, lda, b, ldb, beta, pC + n0 * 4, ldc, constB, parts.length));
+      }
+    } else if (T > 1 && M >= 12 * T) {
+      const chunk = Math.ceil(M / T / 6) * 6;
+      for (let m0 = 0; m0 < M; m0 += chunk) {
+        const m = Math.min(chunk, M - m0);
+        const a = transA ? pA + m0 * 4 : pA + m0 * lda * 4;
+        parts.push(this.gemmArgs(transA, transB, m, N, K, alpha, a, lda, pB, ldb, beta, pC + m0 * ldc * 4, ldc, constB, parts.length));
+      }
+    } else {
+      parts.push(this.gemmArgs(transA, transB, M, N, K, alpha, pA, lda, pB, ldb, beta, pC, ldc, constB, 0));
+    }
+    const call = (a: readonly number[]): void => {
+      (this.k.sgemm as (...x: number[]) => void)(...a);
+    };
+    if (parts.length === 1 || !this.pool) {
+      for (const p of parts) call(p);
+      return;
+    }
+    const mine = parts[0] as number[];
+    this.pool.run(OP_SGEMM, parts.slice(1), () => call(mine));
+  }
+
+  /** The 15 arguments of the kernel's sgemm for thread `t` (its own scratch; B packed once when constant). */
+  private gemmArgs(
+    transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+    pA: number, lda: number, pB: number, ldb: number, beta: number, pC: number, ldc: number, constB: FloatArray | null, t: number,
+  ): number[] {
+    const packed = constB && K > 0 ? this.packedOnce(transB, N, K, constB, pB, ldb) : 0;
+    const scratch = this.scratches[t] as number;
+    return packed
+      ? [+transA, +transB, M, N, K, alpha, pA, lda, packed, 0, beta, pC, ldc, scratch, 1]
+      : [+transA, +transB, M, N, K, alpha, pA, lda, pB, ldb, beta, pC, ldc, scratch, 0];
+  }
+
+  /**
    * In a mirrored loop, a small-M product with a constant B (a recurrent weight, used at
    * every step) packs B once and reuses it; returns its address, or 0 (pack per call).
    */
-  private packedOnce(transB: boolean, N: number, K: number, B: FloatArray, bOff: number, ldb: number): number {
+  private packedOnce(transB: boolean, N: number, K: number, B: FloatArray, pB: number, ldb: number): number {
     if (this.depth === 0 || !this.constants.has(B)) return 0;
-    const key = `${this.addr(B, bOff)}:${+transB}:${K}:${N}:${ldb}`;
+    const key = `${pB}:${+transB}:${K}:${N}:${ldb}`;
     const have = this.packedB.get(key);
     if (have !== undefined) return have;
     const bytes = this.k.packedBBytes(K, N);
     const end = this.top + Math.ceil(bytes / ALIGN) * ALIGN;
     if (end > this.limit) return 0; // no room in the reservation: pack per call instead
     const p = this.alloc(bytes / 4);
-    this.k.packFullB(+transB, this.addr(B, bOff), ldb, K, N, p);
+    this.k.packFullB(+transB, pB, ldb, K, N, p);
     this.packedB.set(key, p);
     return p;
   }
