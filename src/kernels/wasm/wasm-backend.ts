@@ -312,7 +312,7 @@ export class WasmBackend implements Backend {
         parts.push(this.gemmArgs(transA, transB, M, n, K, alpha, pA, lda, b, ldb, beta, pC + n0 * 4, ldc, constB, parts.length));
       }
     } else if (T > 1 && M >= 12 * T) {
-      const chunk = Math.ceil(M / T / 6) * 6;
+      const chunk = Math.ceil(M / T / 4) * 4; // whole micro-tile rows (MR = 4)
       for (let m0 = 0; m0 < M; m0 += chunk) {
         const m = Math.min(chunk, M - m0);
         const a = transA ? pA + m0 * 4 : pA + m0 * lda * 4;
