@@ -28,3 +28,22 @@ def write(path, tensors, metadata=None):
         f.write(h)
         for b in blobs:
             f.write(b)
+
+
+_FROM = {"F32": torch.float32, "F64": torch.float64, "I32": torch.int32, "I64": torch.int64}
+
+
+def read(path):
+    """Reads a safetensors file written by this library or by `write` (F32/F64/I32/I64)."""
+    with open(path, "rb") as f:
+        raw = f.read()
+    (n,) = struct.unpack("<Q", raw[:8])
+    header = json.loads(raw[8:8 + n])
+    header.pop("__metadata__", None)
+    base = 8 + n
+    out = {}
+    for name, e in header.items():
+        b, end = e["data_offsets"]
+        buf = bytearray(raw[base + b:base + end])
+        out[name] = torch.frombuffer(buf, dtype=_FROM[e["dtype"]]).reshape(e["shape"]).clone() if end > b else torch.zeros(e["shape"], dtype=_FROM[e["dtype"]])
+    return out
