@@ -1,0 +1,211 @@
+#!/usr/bin/python3
+"""PyTorch (and numpy, for sgemm) side of `npm run bench` (bench/run.ts).
+
+Runs as a child process of the Node harness and speaks JSON lines: one command per
+line on stdin, one JSON object per line on stdout (nothing else is printed there;
+warnings go to stderr). The harness keeps one process per (BLAS, thread count)
+configuration alive for the whole run, so that PyTorch and `recurrent` are measured
+interleaved, in the same minutes of a shared, noisy machine.
+
+Which BLAS this process uses is decided by the parent through LD_LIBRARY_PATH
+(Debian's reference BLAS in /usr/lib/<triplet>/blas, or OpenBLAS in
+/usr/lib/<triplet>/openblas-pthread), never by the system-wide alternatives; `info`
+reports the BLAS libraries actually mapped into this process and a timed 512³ sgemm
+through torch, so the choice is verified rather than assumed.
+
+Commands (field `cmd`):
+  info                                   versions, threads, mapped BLAS libraries, probe GFLOP/s
+  setup   {id, workload}                 build the model and data for a workload (see bench/workloads.ts)
+  run     {id, target_ms, min_iters, max_iters}
+                                         time iterations until target_ms has passed (at least
+                                         min_iters, at most max_iters); returns per-iteration ms
+  close   {id}                           drop a workload
+  export_onnx {path, kind, I, H}         torch.onnx.export of a one-layer LSTM/GRU with dynamic
+                                         (seq, batch) axes, for the onnxruntime-node peer
+  quit
+Usage by hand: echo '{"cmd":"info"}' | /usr/bin/python3 tools/bench_torch.py --threads 1
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+import warnings
+
+LR = 1e-5  # the same plain SGD step as bench/ours.ts: p -= LR * grad
+
+
+def emit(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+def mapped_blas_libs():
+    libs = set()
+    try:
+        with open("/proc/self/maps") as f:
+            for line in f:
+                path = line.split()[-1] if len(line.split()) >= 6 else ""
+                base = os.path.basename(path)
+                if "blas" in base or "lapack" in base:
+                    libs.add(path)
+    except OSError:
+        pass
+    return sorted(libs)
+
+
+class Runner:
+    """One workload: `step()` is one timed iteration."""
+
+    def __init__(self, torch, np, w):
+        self.torch = torch
+        self.np = np
+        self.w = w
+        kind, mode = w["kind"], w["mode"]
+        g = torch.Generator().manual_seed(1)
+        if kind == "gemm":
+            n = w["n"]
+            rng = np.random.default_rng(1)
+            self.a = rng.standard_normal((n, n), dtype=np.float32)
+            self.b = rng.standard_normal((n, n), dtype=np.float32)
+            self.c = np.empty((n, n), dtype=np.float32)
+            self.step = self.gemm_step
+            return
+        torch.manual_seed(1)
+        nn = torch.nn
+        B, T, H = w["B"], w["T"], w["H"]
+        if kind == "charrnn":
+            V, E = w["vocab"], w["embed"]
+            self.emb = nn.Embedding(V, E)
+            self.rnn = nn.LSTM(E, H, num_layers=w["layers"])
+            self.head = nn.Linear(H, V)
+            self.params = list(self.emb.parameters()) + list(self.rnn.parameters()) + list(self.head.parameters())
+            self.tokens = torch.randint(0, V, (T, B), generator=g)
+            self.targets = torch.randint(0, V, (T * B,), generator=g)
+            self.step = self.charrnn_step
+            return
+        cls = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}[kind]
+        extra = {"nonlinearity": "tanh"} if kind == "rnn" else {}
+        self.rnn = cls(w["I"], H, num_layers=w["layers"], **extra)
+        self.params = list(self.rnn.parameters())
+        self.x = torch.randn(T, B, w["I"], generator=g)
+        self.step = self.train_step if mode == "train" else self.infer_step
+
+    def sgd(self):
+        with self.torch.no_grad():
+            for p in self.params:
+                p.add_(p.grad, alpha=-LR)
+                p.grad = None
+
+    def train_step(self):
+        y, _ = self.rnn(self.x)
+        y.sum().backward()
+        self.sgd()
+
+    def infer_step(self):
+        with self.torch.no_grad():
+            self.rnn(self.x)
+
+    def charrnn_step(self):
+        w = self.w
+        y, _ = self.rnn(self.emb(self.tokens))
+        logits = self.head(y.reshape(w["T"] * w["B"], w["H"]))
+        loss = self.torch.nn.functional.cross_entropy(logits, self.targets)
+        loss.backward()
+        self.sgd()
+
+    def gemm_step(self):
+        self.np.matmul(self.a, self.b, out=self.c)
+
+
+def time_iters(step, target_ms, min_iters, max_iters):
+    times = []
+    start = time.perf_counter()
+    while True:
+        t0 = time.perf_counter()
+        step()
+        t1 = time.perf_counter()
+        times.append((t1 - t0) * 1e3)
+        if len(times) >= max_iters:
+            break
+        if len(times) >= min_iters and (t1 - start) * 1e3 >= target_ms:
+            break
+    return times
+
+
+def probe_gflops(torch, n=512, reps=5):
+    a = torch.randn(n, n)
+    b = torch.randn(n, n)
+    torch.mm(a, b)
+    t0 = time.perf_counter()
+    for _ in range(reps):
+        torch.mm(a, b)
+    dt = (time.perf_counter() - t0) / reps
+    return 2 * n ** 3 / dt / 1e9
+
+
+def export_onnx(torch, cmd):
+    nn = torch.nn
+    torch.manual_seed(1)
+    cls = {"lstm": nn.LSTM, "gru": nn.GRU}[cmd["kind"]]
+    m = cls(cmd["I"], cmd["H"]).eval()
+    x = torch.randn(4, 2, cmd["I"])
+    outs = ["y", "h"] + (["c"] if cmd["kind"] == "lstm" else [])
+    dyn = {"x": {0: "seq", 1: "batch"}, "y": {0: "seq", 1: "batch"}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(m, (x,), cmd["path"], input_names=["x"], output_names=outs,
+                          dynamic_axes=dyn, opset_version=14)
+    return {"ok": True, "path": cmd["path"], "bytes": os.path.getsize(cmd["path"])}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--threads", type=int, default=1)
+    args = ap.parse_args()
+    try:
+        import numpy as np
+        import torch
+    except Exception as e:  # noqa: BLE001 - report any import failure to the harness
+        emit({"error": f"import failed: {e}"})
+        return 1
+    torch.set_num_threads(args.threads)
+    runners = {}
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            cmd = json.loads(line)
+            c = cmd["cmd"]
+            if c == "info":
+                emit({
+                    "torch": torch.__version__, "numpy": np.__version__,
+                    "python": sys.version.split()[0], "threads": torch.get_num_threads(),
+                    "blas_libs": mapped_blas_libs(), "probe_sgemm512_gflops": probe_gflops(torch),
+                    "blas_info": next((p for p in torch.__config__.show().split(", ") if p.startswith("BLAS_INFO")), ""),
+                })
+            elif c == "setup":
+                runners[cmd["id"]] = Runner(torch, np, cmd["workload"])
+                emit({"ok": True})
+            elif c == "run":
+                r = runners[cmd["id"]]
+                emit({"times": time_iters(r.step, cmd["target_ms"], cmd.get("min_iters", 1), cmd.get("max_iters", 10 ** 9))})
+            elif c == "close":
+                runners.pop(cmd["id"], None)
+                emit({"ok": True})
+            elif c == "export_onnx":
+                emit(export_onnx(torch, cmd))
+            elif c == "quit":
+                emit({"ok": True})
+                return 0
+            else:
+                emit({"error": f"unknown command {c!r}"})
+        except Exception as e:  # noqa: BLE001 - one failed workload must not end the process
+            emit({"error": f"{type(e).__name__}: {e}"})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
