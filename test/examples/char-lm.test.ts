@@ -44,4 +44,13 @@ describe('char-LM example', () => {
     expect(evaluate(model, val, 2)).toBeCloseTo((curve[3] as { valLoss: number }).valLoss, 5);
     expect(() => sample(model, data.vocab, 'The', 5, 0, new Generator(1))).toThrow(/temperature/);
   });
+
+  it('is reproducible: the same seed gives identical losses', () => {
+    const cfg = { steps: 5, evalEvery: 5, evalChunks: 1, batch: 4, bptt: 16, lr: 1e-2, clip: 5, seed: 9, model: { embed: 8, hidden: 16, layers: 2 } };
+    const a = train(data, cfg).curve;
+    const b = train(data, cfg).curve;
+    expect(b.map((r) => [r.trainLoss, r.valLoss])).toEqual(a.map((r) => [r.trainLoss, r.valLoss]));
+    const c = train(data, { ...cfg, seed: 10 }).curve;
+    expect(c[1]!.valLoss).not.toBe(a[1]!.valLoss);
+  });
 });

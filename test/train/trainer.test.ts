@@ -7,6 +7,11 @@ import { mean, mul, sub, dropout } from '../../src/ops/index.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { noGrad } from '../../src/autograd/engine.js';
 import { NumericError } from '../../src/errors.js';
+import { Adam, WarmupCosineLR, clipGradNorm } from '../../src/optim/index.js';
+import { writeFileAtomic, readFileBounded } from '../../src/node/files.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** A small stateful optimizer (SGD with momentum) so that resuming must restore state. */
 class Momentum implements OptimizerLike {
@@ -93,5 +98,35 @@ describe('Trainer', () => {
     expect(r.stoppedEarly).toBe(true);
     expect(r.steps).toBe(5);
     expect(saved).toEqual([2, 4, 5]);
+  });
+
+  it('resumes exactly with the library optimizers: Adam, a warm-up cosine schedule, clipping, a checkpoint file', () => {
+    const make = () => {
+      const base = setup();
+      const opt = new Adam(base.model.parameters(), { lr: 0.02 });
+      const scheduler = new WarmupCosineLR(opt, 3, 12, 0.001);
+      const trainer = new Trainer({
+        model: base.model, optimizer: opt, scheduler, loss: base.loss, generators: { dropout: base.gen },
+        clipGradNorm: (ps) => clipGradNorm(ps, 0.5),
+      });
+      return { ...base, opt, trainer };
+    };
+    const a = make();
+    const full = a.trainer.fit(a.data).losses;
+    const b = make();
+    const first = b.trainer.fit(b.data.slice(0, 7)).losses;
+    const dir = mkdtempSync(join(tmpdir(), 'recurrent-trainer-'));
+    try {
+      const file = join(dir, 'ckpt.safetensors');
+      writeFileAtomic(file, b.trainer.checkpoint());
+      const c = make();
+      c.gen.seed(12345);
+      c.trainer.restore(readFileBounded(file, 1 << 24));
+      expect(c.opt.paramGroups[0]!.lr).toBe(b.opt.paramGroups[0]!.lr);
+      const rest = c.trainer.fit(c.data.slice(7)).losses;
+      expect([...first, ...rest]).toEqual(full);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
