@@ -1,0 +1,379 @@
+// The `recurrent` command line: demo, train, sample, eval, info, bench.
+// Exit codes: 0 success, 1 runtime failure (bad file, bad data), 2 usage error (unknown
+// option, bad value), 130 interrupted (Ctrl-C; a checkpoint was saved first).
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import cliProgress from 'cli-progress';
+import { RnnError } from '../errors.js';
+import { Generator } from '../util/rng.js';
+import { Vocab } from '../data/vocab.js';
+import { describeBackend } from '../backend/registry.js';
+import { loadCheckpointWeights } from '../io/checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from '../node/files.js';
+import { mobyDick } from '../node/datasets.js';
+import { CharLM, sample } from '../models/char-lm.js';
+import {
+  DEFAULT_LM_TRAIN, countParameters, evaluateText, prepareText, trainLM,
+  type EvalReport, type LMTrainConfig, type Reporter, type TrainResult,
+} from './lm-training.js';
+
+const CHECKPOINT_KIND = 'char-lm';
+const MAX_CHECKPOINT_BYTES = 2 ** 31;
+
+/** A failure to report in one line (exit 1), or a usage error (exit 2). */
+class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+interface OutputOptions {
+  quiet?: boolean;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+/** Where progress and results go: a progress bar and text, JSON lines, or only results. */
+class Output {
+  private bars: cliProgress.MultiBar | null = null;
+  private bar: cliProgress.SingleBar | null = null;
+  constructor(readonly o: OutputOptions) {}
+
+  /** A result line (stdout; in JSON mode an object). */
+  result(text: string, obj: Record<string, unknown>): void {
+    if (this.o.json) process.stdout.write(`${JSON.stringify(obj)}\n`);
+    else this.log(text);
+  }
+
+  /** A progress message (stderr; nothing when quiet, an event in JSON mode). */
+  info(text: string, obj?: Record<string, unknown>): void {
+    if (this.o.json) {
+      if (obj) process.stdout.write(`${JSON.stringify(obj)}\n`);
+    } else if (!this.o.quiet) {
+      this.log(text, process.stderr);
+    }
+  }
+
+  private log(text: string, stream: NodeJS.WriteStream = process.stdout): void {
+    if (this.bars) this.bars.log(`${text}\n`);
+    else stream.write(`${text}\n`);
+  }
+
+  startBar(): void {
+    if (this.o.json || this.o.quiet || !process.stderr.isTTY) return;
+    this.bars = new cliProgress.MultiBar({
+      format: ' {bar} {percentage}% | step {step} | loss {loss} | {tps} tokens/s | {elapsed}s, ~{remaining}s left',
+      barsize: 24, hideCursor: true, clearOnComplete: false, stream: process.stderr,
+    }, cliProgress.Presets.shades_classic);
+    this.bar = this.bars.create(1000, 0, { step: 0, loss: '—', tps: '—', elapsed: 0, remaining: '?' });
+  }
+
+  updateBar(progress: number, payload: Record<string, unknown>): void {
+    this.bar?.update(Math.round(progress * 1000), payload);
+  }
+
+  stopBar(): void {
+    this.bars?.stop();
+    this.bars = null;
+    this.bar = null;
+  }
+}
+
+// ---- argument parsing helpers ---------------------------------------------------------------
+
+function intArg(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer in [${min}, ${max}], got '${v}'`);
+    return n;
+  };
+}
+
+function numArg(name: string, positive = true) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || (positive ? n <= 0 : n < 0)) throw new InvalidArgumentError(`${name} must be a ${positive ? 'positive' : 'non-negative'} number, got '${v}'`);
+    return n;
+  };
+}
+
+function outputOptions(cmd: Command): Command {
+  return cmd
+    .option('-q, --quiet', 'only results, no progress')
+    .option('--json', 'JSON lines on stdout (events and results), for scripts')
+    .option('--verbose', 'stack traces on errors');
+}
+
+// ---- checkpoints --------------------------------------------------------------------------------
+
+interface LMCheckpoint {
+  model: CharLM;
+  vocab: Vocab;
+  step: number;
+  optimizer: unknown;
+  config: LMTrainConfig;
+}
+
+function saveLM(path: string, r: TrainResult, vocab: Vocab, config: LMTrainConfig): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  saveCheckpoint(path, r.model, {
+    step: r.steps,
+    optimizer: r.optimizer.stateDict(),
+    config: { kind: CHECKPOINT_KIND, vocab: vocab.toJSON(), train: config as unknown as Record<string, unknown> },
+  });
+}
+
+function loadLM(path: string): LMCheckpoint {
+  if (!existsSync(path)) throw new CliError(`${path}: no such file`);
+  let ck;
+  try {
+    ck = loadCheckpoint(path, { maxBytes: MAX_CHECKPOINT_BYTES });
+  } catch (e) {
+    throw new CliError(`${path}: not a readable recurrent checkpoint: ${(e as Error).message}`);
+  }
+  const cfg = ck.config as { kind?: unknown; vocab?: unknown; train?: LMTrainConfig } | null;
+  if (!cfg || cfg.kind !== CHECKPOINT_KIND || !cfg.train) throw new CliError(`${path}: not a character language-model checkpoint (written by 'recurrent train' or 'recurrent demo')`);
+  const vocab = Vocab.fromJSON(cfg.vocab, path);
+  const model = new CharLM(vocab.size, cfg.train.model);
+  loadCheckpointWeights(model, ck, path);
+  return { model, vocab, step: ck.step ?? 0, optimizer: ck.optimizer, config: cfg.train };
+}
+
+// ---- training with progress -----------------------------------------------------------------
+
+async function runTraining(out: Output, text: string, config: LMTrainConfig, dir: string, resumeFrom?: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const ckptPath = join(dir, 'model.ckpt');
+  let resume: LMCheckpoint | null = null;
+  if (resumeFrom) {
+    resume = loadLM(resumeFrom);
+    const m = resume.config.model;
+    if (m.embed !== config.model.embed || m.hidden !== config.model.hidden || m.layers !== config.model.layers) {
+      throw new CliError(`--resume: the checkpoint's model (embed ${m.embed}, hidden ${m.hidden}, layers ${m.layers}) differs from the requested one`);
+    }
+  }
+  const data = prepareText(text, resume?.vocab);
+  const params = countParameters((resume?.model ?? new CharLM(data.vocab.size, config.model)).parameters());
+  out.info(`${describeBackend()}`, { event: 'start', backend: describeBackend(), vocabulary: data.vocab.size, characters: data.train.length + data.val.length, parameters: params });
+  out.info(`training a ${config.model.layers}-layer LSTM (embedding ${config.model.embed}, hidden ${config.model.hidden}, ${params.toLocaleString('en-US')} parameters) on ${(data.train.length + data.val.length).toLocaleString('en-US')} characters (${data.vocab.size} distinct)${resume ? `, resuming at step ${resume.step}` : ''}`);
+  const csv = ['step,val_loss,val_bits_per_char,seconds'];
+  let stop = false;
+  const onSigint = (): void => {
+    stop = true;
+  };
+  process.on('SIGINT', onSigint);
+  out.startBar();
+  let lastJson = 0;
+  const reporter: Reporter = {
+    step: (r) => {
+      const remaining = r.progress > 0 ? Math.max(0, Math.round(r.seconds / r.progress - r.seconds)) : '?';
+      out.updateBar(r.progress, { step: r.step, loss: r.loss.toFixed(3), tps: Math.round(r.tokensPerSecond).toLocaleString('en-US'), elapsed: Math.round(r.seconds), remaining });
+      if (out.o.json && r.seconds - lastJson >= 1) {
+        lastJson = r.seconds;
+        process.stdout.write(`${JSON.stringify({ event: 'step', ...r })}\n`);
+      }
+    },
+    eval: (r: EvalReport) => {
+      csv.push(`${r.step},${r.valLoss},${r.valBitsPerChar},${r.seconds}`);
+      writeFileSync(join(dir, 'curve.csv'), `${csv.join('\n')}\n`);
+      out.info(`step ${r.step}: validation loss ${r.valLoss.toFixed(4)} (${r.valBitsPerChar.toFixed(3)} bits/char)`, { event: 'eval', ...r });
+    },
+    sample: (step, s) => out.info(`--- sample at step ${step}:\n${s}\n---`, { event: 'sample', step, text: s }),
+  };
+  let result: TrainResult;
+  try {
+    result = await trainLM({
+      config, data, reporter, shouldStop: () => stop,
+      ...(resume ? { model: resume.model, optimizerState: resume.optimizer, startStep: resume.step } : {}),
+    });
+  } finally {
+    out.stopBar();
+    process.off('SIGINT', onSigint);
+  }
+  saveLM(ckptPath, result, data.vocab, config);
+  const last = result.curve[result.curve.length - 1] as EvalReport;
+  const final = sample(result.model, data.vocab, 'The ', 300, 0.8, new Generator(config.seed + 2));
+  out.info(`\n--- sample after ${result.steps} steps (temperature 0.8):\n${final}\n---`, { event: 'sample', step: result.steps, text: final });
+  out.result(
+    `${result.interrupted ? 'interrupted; ' : ''}saved ${ckptPath} after ${result.steps} steps in ${result.seconds.toFixed(0)} s: validation ${last.valLoss.toFixed(4)} nats/char (${last.valBitsPerChar.toFixed(3)} bits/char); curve in ${join(dir, 'curve.csv')}\n` +
+      `sample from it:  npx recurrent sample ${ckptPath} --prompt "The whale" --length 400`,
+    { event: 'done', checkpoint: ckptPath, steps: result.steps, seconds: result.seconds, valLoss: last.valLoss, valBitsPerChar: last.valBitsPerChar, interrupted: result.interrupted },
+  );
+  if (result.interrupted) process.exitCode = 130;
+}
+
+function trainConfigFrom(o: Record<string, unknown>, base: LMTrainConfig): LMTrainConfig {
+  const c: LMTrainConfig = structuredClone(base);
+  if (o.embed !== undefined) c.model.embed = o.embed as number;
+  if (o.hidden !== undefined) c.model.hidden = o.hidden as number;
+  if (o.layers !== undefined) c.model.layers = o.layers as number;
+  for (const k of ['batch', 'bptt', 'lr', 'clip', 'steps', 'evalEvery', 'evalChunks', 'seed'] as const) if (o[k] !== undefined) (c[k] as number) = o[k] as number;
+  if (o.minutes !== undefined) c.seconds = (o.minutes as number) * 60;
+  if (o.steps !== undefined && o.minutes === undefined) c.seconds = 0;
+  if (o.sampleEvery !== undefined) c.sampleEvery = o.sampleEvery as number;
+  return c;
+}
+
+/** Reads and checks a JSON config file for `train` (every key named, with its type). */
+function readConfigFile(path: string): Record<string, unknown> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new CliError(`--config ${path}: ${(e as Error).message}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CliError(`--config ${path}: expected a JSON object`);
+  const schema: Record<string, 'number' | 'string'> = {
+    text: 'string', dataset: 'string', embed: 'number', hidden: 'number', layers: 'number', batch: 'number', bptt: 'number',
+    lr: 'number', clip: 'number', steps: 'number', minutes: 'number', evalEvery: 'number', evalChunks: 'number', sampleEvery: 'number', seed: 'number', out: 'string',
+  };
+  for (const [k, v] of Object.entries(raw)) {
+    const want = schema[k];
+    if (!want) throw new CliError(`--config ${path}: unknown key '${k}' (known: ${Object.keys(schema).join(', ')})`, 2);
+    if (typeof v !== want) throw new CliError(`--config ${path}: '${k}' must be a ${want}, got ${JSON.stringify(v)}`, 2);
+  }
+  return raw as Record<string, unknown>;
+}
+
+function readText(o: { text?: string; dataset?: string }): string {
+  if (o.text) {
+    if (!existsSync(o.text)) throw new CliError(`--text ${o.text}: no such file`);
+    return readFileSync(o.text, 'utf8');
+  }
+  const ds = o.dataset ?? 'moby-dick';
+  if (ds !== 'moby-dick') throw new CliError(`--dataset: unknown data set '${ds}' (built in: moby-dick)`, 2);
+  return mobyDick();
+}
+
+// ---- commands -----------------------------------------------------------------------------------
+
+export function buildProgram(): Command {
+  const program = new Command('recurrent')
+    .description('Recurrent neural networks for TypeScript: train, sample from and inspect models.')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+
+  outputOptions(program.command('demo'))
+    .description('train a character-level LSTM on Moby-Dick for a few minutes, with live progress and samples')
+    .option('--minutes <m>', `training time (default ${DEFAULT_LM_TRAIN.seconds / 60})`, numArg('--minutes'))
+    .option('--steps <n>', 'stop after n updates instead of a time budget', intArg('--steps', 1))
+    .option('--hidden <n>', 'LSTM hidden size', intArg('--hidden', 1, 4096), DEFAULT_LM_TRAIN.model.hidden)
+    .option('--out <dir>', 'where the model and its training curve go', 'recurrent-demo')
+    .addHelpText('after', '\nExamples:\n  npx recurrent demo\n  npx recurrent demo --minutes 1\n  npx recurrent demo --minutes 10 --out my-model')
+    .action(async (o: Record<string, unknown> & OutputOptions) => {
+      const out = new Output(o);
+      const config = trainConfigFrom(o, DEFAULT_LM_TRAIN);
+      await runTraining(out, mobyDick(), config, o.out as string);
+    });
+
+  outputOptions(program.command('train'))
+    .description('train a character-level LSTM language model on a text file or a built-in data set')
+    .option('--config <file.json>', 'options as a JSON object (same names as the flags, camelCase)')
+    .option('--text <file>', 'training text (UTF-8)')
+    .option('--dataset <name>', 'built-in data set: moby-dick')
+    .option('--embed <n>', 'embedding width', intArg('--embed', 1, 4096))
+    .option('--hidden <n>', 'LSTM hidden size', intArg('--hidden', 1, 4096))
+    .option('--layers <n>', 'stacked LSTM layers', intArg('--layers', 1, 16))
+    .option('--batch <n>', 'streams per batch', intArg('--batch', 1, 4096))
+    .option('--bptt <n>', 'characters per chunk (truncated BPTT length)', intArg('--bptt', 1, 4096))
+    .option('--lr <x>', 'Adam learning rate', numArg('--lr'))
+    .option('--clip <x>', 'gradient clipping (global norm)', numArg('--clip'))
+    .option('--steps <n>', 'updates', intArg('--steps', 1))
+    .option('--minutes <m>', 'time budget', numArg('--minutes'))
+    .option('--eval-every <n>', 'validate every n updates', intArg('--eval-every', 1))
+    .option('--eval-chunks <n>', 'validation chunks', intArg('--eval-chunks', 1))
+    .option('--sample-every <s>', 'print a sample every s seconds (0: never)', numArg('--sample-every', false))
+    .option('--seed <n>', 'seed of the initial weights', intArg('--seed', 0))
+    .option('--out <dir>', 'checkpoint directory (default recurrent-model)')
+    .option('--resume <checkpoint>', 'continue training from a checkpoint (same model sizes)')
+    .addHelpText('after', '\nExamples:\n  npx recurrent train --text shakespeare.txt --hidden 512 --minutes 30 --out shakespeare\n  npx recurrent train --config train.json\n  npx recurrent train --text notes.txt --resume notes/model.ckpt --steps 1000')
+    .action(async (flags: Record<string, unknown> & OutputOptions) => {
+      const fromFile = flags.config ? readConfigFile(flags.config as string) : {};
+      const o = { ...fromFile, ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) };
+      const out = new Output(flags);
+      const config = trainConfigFrom(o, { ...DEFAULT_LM_TRAIN, seconds: 0, steps: 2000, sampleEvery: 60 });
+      if (config.steps === 0 && config.seconds === 0) config.steps = 2000;
+      await runTraining(out, readText(o as { text?: string; dataset?: string }), config, (o.out as string) ?? 'recurrent-model', o.resume as string | undefined);
+    });
+
+  outputOptions(program.command('sample'))
+    .description('generate text from a trained character model')
+    .argument('<checkpoint>', 'a model saved by demo or train')
+    .option('--prompt <text>', 'text to continue', 'The ')
+    .option('--length <n>', 'characters to generate', intArg('--length', 0, 1_000_000), 400)
+    .option('--temperature <t>', 'sampling temperature (lower: more conservative)', numArg('--temperature'), 0.8)
+    .option('--top-k <k>', 'sample among the k most likely characters only (0: all)', intArg('--top-k', 0), 0)
+    .option('--seed <n>', 'random seed', intArg('--seed', 0), 1)
+    .addHelpText('after', '\nExamples:\n  npx recurrent sample recurrent-demo/model.ckpt\n  npx recurrent sample recurrent-demo/model.ckpt --prompt "Call me" --temperature 0.5 --top-k 10')
+    .action((path: string, o: Record<string, unknown> & OutputOptions) => {
+      const out = new Output(o);
+      const lm = loadLM(path);
+      const text = sample(lm.model, lm.vocab, o.prompt as string, o.length as number, o.temperature as number, new Generator(o.seed as number), o.topK as number);
+      out.result(text, { event: 'sample', text });
+    });
+
+  outputOptions(program.command('eval'))
+    .description('loss, bits per character and perplexity of a character model on a text file')
+    .argument('<checkpoint>', 'a model saved by demo or train')
+    .requiredOption('--text <file>', 'text to evaluate on (UTF-8)')
+    .addHelpText('after', '\nExample:\n  npx recurrent eval recurrent-demo/model.ckpt --text chapter.txt')
+    .action((path: string, o: Record<string, unknown> & OutputOptions) => {
+      const out = new Output(o);
+      const lm = loadLM(path);
+      const r = evaluateText(lm.model, lm.vocab, readText({ text: o.text as string }));
+      out.result(`${r.characters} characters: loss ${r.loss.toFixed(4)} nats/char, ${r.bitsPerChar.toFixed(3)} bits/char, perplexity ${r.perplexity.toFixed(2)}`, { event: 'eval', ...r });
+    });
+
+  outputOptions(program.command('info'))
+    .description("a model's layers, parameter counts and shapes")
+    .argument('<checkpoint>', 'a checkpoint')
+    .addHelpText('after', '\nExample:\n  npx recurrent info recurrent-demo/model.ckpt')
+    .action((path: string, o: OutputOptions) => {
+      const out = new Output(o);
+      const lm = loadLM(path);
+      const params = lm.model.namedParameters();
+      const total = params.reduce((a, [, p]) => a + p.size, 0);
+      const lines = [`${path}: character language model, trained ${lm.step} steps`, `vocabulary: ${lm.vocab.size} characters`, lm.model.toString(), 'parameters:'];
+      for (const [name, p] of params) lines.push(`  ${name.padEnd(24)} [${p.shape.join(', ')}]  ${p.size.toLocaleString('en-US')}`);
+      lines.push(`total: ${total.toLocaleString('en-US')} parameters`);
+      out.result(lines.join('\n'), { event: 'info', step: lm.step, vocabulary: lm.vocab.size, parameters: Object.fromEntries(params.map(([n, p]) => [n, p.shape])), total });
+    });
+
+  outputOptions(program.command('bench'))
+    .description('run the benchmark suite against the peers (from a source checkout: npm run bench)')
+    .allowUnknownOption()
+    .action((o: OutputOptions, cmd: Command) => {
+      const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+      const script = join(root, 'bench', 'run.ts');
+      if (!existsSync(script)) throw new CliError('the benchmark suite ships with the source repository: clone it and run npm run bench');
+      const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...cmd.args], { stdio: 'inherit', cwd: root });
+      if (o.verbose && r.error) throw r.error;
+      process.exitCode = r.status ?? 1;
+    });
+
+  return program;
+}
+
+/** Runs the command line on `argv` (without node and the script); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  const verbose = argv.includes('--verbose');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version print and exit 0; usage errors were printed by commander.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    const code = e instanceof CliError ? e.exitCode : 1;
+    const msg = e instanceof CliError || e instanceof RnnError ? (e as Error).message : `${(e as Error).name}: ${(e as Error).message}`;
+    process.stderr.write(`recurrent: ${msg}\n`);
+    if (verbose) process.stderr.write(`${(e as Error).stack}\n`);
+    return code;
+  }
+}

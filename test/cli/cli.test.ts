@@ -1,0 +1,131 @@
+// End-to-end tests of the `recurrent` command line: each command runs as a separate
+// process (the bin entry, from the sources) in a temporary directory, with short runs.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mobyDick } from '../../src/node/datasets.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = join(root, 'src', 'cli', 'bin.ts');
+// tsx's loader by absolute URL: the processes run in a temporary directory.
+const tsx = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+const dir = mkdtempSync(join(tmpdir(), 'recurrent-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', tsx, bin, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, RECURRENT_THREADS: '1' }, timeout: 120_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function jsonLines(s: string): Record<string, unknown>[] {
+  return s.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+const tiny = ['--hidden', '16'];
+
+describe('recurrent CLI', () => {
+  it('--help lists the commands; every command has help with examples', () => {
+    const r = cli('--help');
+    expect(r.code).toBe(0);
+    for (const c of ['demo', 'train', 'sample', 'eval', 'info', 'bench']) expect(r.stdout).toContain(c);
+    for (const c of ['demo', 'train', 'sample', 'eval', 'info']) {
+      const h = cli(c, '--help');
+      expect(h.code, c).toBe(0);
+      expect(h.stdout, c).toMatch(/Examples?:\n {2}npx recurrent/);
+    }
+  });
+
+  let ckpt = '';
+  it('demo trains, reports progress as JSON lines, saves a model and its curve', () => {
+    const r = cli('demo', '--steps', '3', ...tiny, '--out', 'demo', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const events = jsonLines(r.stdout);
+    expect(events[0]).toMatchObject({ event: 'start', vocabulary: 83 });
+    const done = events.find((e) => e.event === 'done') as { checkpoint: string; steps: number; valLoss: number };
+    expect(done.steps).toBe(3);
+    expect(Number.isFinite(done.valLoss)).toBe(true);
+    ckpt = join(dir, done.checkpoint);
+    expect(existsSync(ckpt)).toBe(true);
+    expect(readFileSync(join(dir, 'demo', 'curve.csv'), 'utf8')).toMatch(/^step,val_loss,val_bits_per_char,seconds\n3,/);
+    expect(events.some((e) => e.event === 'sample' && typeof e.text === 'string' && (e.text as string).startsWith('The '))).toBe(true);
+  });
+
+  it('sample, info and eval read the saved model', () => {
+    const s = cli('sample', ckpt, '--prompt', 'Call me', '--length', '30', '--top-k', '5', '--json');
+    expect(s.code).toBe(0);
+    const text = (jsonLines(s.stdout)[0] as { text: string }).text;
+    expect(text.startsWith('Call me')).toBe(true);
+    expect(Array.from(text).length).toBe(37);
+    // Same seed, same text; plain output is the text itself.
+    expect(cli('sample', ckpt, '--prompt', 'Call me', '--length', '30', '--top-k', '5').stdout).toBe(`${text}\n`);
+
+    const i = cli('info', ckpt);
+    expect(i.code).toBe(0);
+    expect(i.stdout).toMatch(/lstm\.weight_ih_l0\s+\[64, 64\]/);
+    expect(i.stdout).toMatch(/head\.weight\s+\[83, 16\]/);
+    expect(i.stdout).toMatch(/total: [\d,]+ parameters/);
+
+    writeFileSync(join(dir, 'chapter.txt'), mobyDick().slice(5000, 9000));
+    const e = cli('eval', ckpt, '--text', 'chapter.txt', '--json');
+    expect(e.code).toBe(0);
+    const m = jsonLines(e.stdout)[0] as { loss: number; bitsPerChar: number; perplexity: number };
+    expect(m.bitsPerChar).toBeCloseTo(m.loss / Math.LN2, 10);
+    expect(m.perplexity).toBeCloseTo(Math.exp(m.loss), 6);
+  });
+
+  it('train from a text file and a JSON config, then resume', () => {
+    writeFileSync(join(dir, 'corpus.txt'), mobyDick().slice(0, 20_000));
+    writeFileSync(join(dir, 'train.json'), JSON.stringify({ text: 'corpus.txt', embed: 8, hidden: 12, layers: 1, batch: 4, bptt: 16, steps: 4, evalEvery: 2, out: 'run' }));
+    const a = cli('train', '--config', 'train.json', '--quiet');
+    expect(a.code).toBe(0);
+    expect(a.stderr).toBe('');
+    expect(a.stdout).toMatch(/saved run\/model\.ckpt after 4 steps/);
+    const b = cli('train', '--config', 'train.json', '--resume', 'run/model.ckpt', '--steps', '2', '--out', 'run2', '--json');
+    expect(b.code).toBe(0);
+    expect(jsonLines(b.stdout).find((e) => e.event === 'done')).toMatchObject({ steps: 6 });
+    expect(cli('info', 'run2/model.ckpt').stdout).toMatch(/trained 6 steps/);
+  });
+
+  it('bad input: one line on stderr, a meaningful exit code, no stack trace', () => {
+    const cases: [string[], number, RegExp][] = [
+      [['sample', 'missing.ckpt'], 1, /missing\.ckpt: no such file/],
+      [['sample', 'chapter.txt'], 1, /chapter\.txt: not a readable recurrent checkpoint/],
+      [['sample', ckpt, '--prompt', 'Ω'], 1, /argument 'prompt' must be characters of the model's vocabulary, got "Ω"/],
+      [['sample', ckpt, '--temperature', '0'], 2, /--temperature must be a positive number, got '0'/],
+      [['demo', '--bogus'], 2, /unknown option '--bogus'/],
+      [['train', '--text', 'nope.txt', '--steps', '1'], 1, /--text nope\.txt: no such file/],
+      [['eval', ckpt, '--text', 'nope.txt'], 1, /nope\.txt: no such file/],
+    ];
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ hidden: 'big' }));
+    writeFileSync(join(dir, 'unknown.json'), JSON.stringify({ hiden: 3 }));
+    cases.push([['train', '--config', 'bad.json'], 2, /'hidden' must be a number, got "big"/]);
+    cases.push([['train', '--config', 'unknown.json'], 2, /unknown key 'hiden'/]);
+    for (const [args, code, msg] of cases) {
+      const r = cli(...args);
+      expect(r.code, args.join(' ')).toBe(code);
+      expect(r.stderr, args.join(' ')).toMatch(msg);
+      expect(r.stderr, args.join(' ')).not.toMatch(/\n\s+at /);
+    }
+    const v = cli('sample', 'missing.ckpt', '--verbose');
+    expect(v.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('Ctrl-C during training saves a checkpoint and exits with 130', async () => {
+    const child = spawn(process.execPath, ['--import', tsx, bin, 'demo', '--minutes', '5', ...tiny, '--out', 'interrupted', '--json'], { cwd: dir, env: { ...process.env, RECURRENT_THREADS: '1' } });
+    let out = '';
+    const code = await new Promise<number>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('"event":"step"') && !child.killed) child.kill('SIGINT');
+      });
+      child.on('exit', (c) => resolve(c ?? -1));
+    });
+    expect(code).toBe(130);
+    expect(jsonLines(out).find((e) => e.event === 'done')).toMatchObject({ interrupted: true });
+    expect(existsSync(join(dir, 'interrupted', 'model.ckpt'))).toBe(true);
+  }, 60_000);
+});
