@@ -41,3 +41,6 @@ export { Trainer, earlyStopping, checkpointEvery, logEvery, type TrainerOptions,
 
 // Optimizers, clipping, schedules
 export * from './optim/index.js';
+
+// Ready-made models
+export { CharLM, sample as sampleText, sampleIndex, detachState, type CharLMOptions, type LMState } from './models/char-lm.js';

@@ -22,6 +22,8 @@ import {
 } from './lm-training.js';
 
 const CHECKPOINT_KIND = 'char-lm';
+/** The demo's learning rate: after 343 updates (its 2.5 minutes here) validation loss is 1.75 nats/char at 4e-3 against 1.89 at 2e-3. */
+const DEMO_LR = 4e-3;
 const MAX_CHECKPOINT_BYTES = 2 ** 31;
 
 /** A failure to report in one line (exit 1), or a usage error (exit 2). */
@@ -262,6 +264,7 @@ export function buildProgram(): Command {
     .option('--minutes <m>', `training time (default ${DEFAULT_LM_TRAIN.seconds / 60})`, numArg('--minutes'))
     .option('--steps <n>', 'stop after n updates instead of a time budget', intArg('--steps', 1))
     .option('--hidden <n>', 'LSTM hidden size', intArg('--hidden', 1, 4096), DEFAULT_LM_TRAIN.model.hidden)
+    .option('--lr <x>', 'Adam learning rate (higher than train\'s default: the demo is short)', numArg('--lr'), DEMO_LR)
     .option('--out <dir>', 'where the model and its training curve go', 'recurrent-demo')
     .addHelpText('after', '\nExamples:\n  npx recurrent demo\n  npx recurrent demo --minutes 1\n  npx recurrent demo --minutes 10 --out my-model')
     .action(async (o: Record<string, unknown> & OutputOptions) => {
