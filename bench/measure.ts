@@ -125,7 +125,8 @@ export async function measureWorkload(
     }
     const projected = projectMs(c);
     if (projected !== null && projected > opts.capMs) {
-      m.skipped = `not run: projected ${(projected / 1000).toFixed(0)} s/iteration from its speed on an earlier workload (cap ${(opts.capMs / 1000).toFixed(0)} s)`;
+      m.skipped = `skipped: projected ${(projected / 1000).toFixed(0)} s/iter from its speed on an earlier workload (cap ${(opts.capMs / 1000).toFixed(0)} s)`;
+      opts.log(`  ${w.name}: ${m.label}: ${m.skipped}`);
       continue;
     }
     try {
@@ -153,7 +154,7 @@ export async function measureWorkload(
     } catch (e) {
       fail(entry, e);
     }
-    opts.log(`  ${w.name}: warmed up ${entry.m.label}`);
+    opts.log(`  ${w.name}: ${entry.m.label}: ${entry.m.skipped ?? (entry.m.cold ? `one cold run (${(entry.m.samples[0] as number).toFixed(0)} ms > ${opts.slowIterMs} ms), not repeated` : 'warmed up')}`);
   }
   const timed = live.filter((e) => !e.m.cold && e.m.skipped === null);
   for (let r = 0; r < opts.rounds; r++) {

@@ -1,14 +1,19 @@
 // `recurrent` itself on the benchmark workloads, through the public API only. One
-// `step()` is one iteration; the caller selects the backend (setBackend) beforehand.
+// `step()` is one iteration; `oursContender(backend)` wraps it for the interleaved
+// measurement (bench/measure.ts) and selects the backend before each chunk of
+// iterations, so that two of our backends can be measured in the same run.
 //
-// Training uses loss = sum(outputs) (charrnn: Embedding → LSTM → Linear, mean softmax
-// cross-entropy) and a plain in-place SGD update p -= lr·grad, the same as
+// Training: loss = sum(outputs) (charrnn: Embedding → 2-layer LSTM → Linear, mean
+// softmax cross-entropy, the library's `crossEntropy`), backward, and one step of the
+// library's `SGD` optimizer (plain SGD, no momentum: p -= lr·grad), the same as
 // tools/bench_torch.py. lr is tiny so that hundreds of timed iterations cannot saturate
 // the gates; the cost of the update is what is measured, not learning.
 
 import {
-  GRU, LSTM, RNN, Embedding, Linear, Generator, Tensor, crossEntropy, getBackend, noGrad, randint, randn, reshape, sum,
+  GRU, LSTM, RNN, Embedding, Linear, Generator, SGD, Tensor, crossEntropy, getBackend, noGrad, randint, randn, reshape,
+  setBackend, sum, wasmBackend,
 } from '../src/index.js';
+import { inProcessSession, type Contender } from './measure.js';
 import type { Workload } from './workloads.js';
 
 export const LR = 1e-5;
@@ -16,16 +21,6 @@ export const LR = 1e-5;
 /** One iteration; returns the loss for training workloads (for the smoke test). */
 export interface OursRunner {
   step(): number | undefined;
-}
-
-function sgd(params: readonly Tensor[]): void {
-  for (const p of params) {
-    const g = p.grad;
-    if (!g) continue;
-    const d = p.data as Float32Array;
-    const gd = g.data as Float32Array;
-    for (let i = 0; i < d.length; i++) d[i] = (d[i] as number) - LR * (gd[i] as number);
-  }
 }
 
 function layer(w: Workload, generator: Generator): LSTM | GRU | RNN {
@@ -42,13 +37,13 @@ function sequenceRunner(w: Workload): OursRunner {
   if (w.mode === 'infer') {
     return { step: () => { noGrad(forward); return undefined; } };
   }
-  const params = net.parameters();
+  const opt = new SGD(net.parameters(), { lr: LR });
   return {
     step: () => {
-      net.zeroGrad();
+      opt.zeroGrad();
       const loss = sum(forward());
       loss.backward();
-      sgd(params);
+      opt.step();
       return loss.item();
     },
   };
@@ -60,16 +55,16 @@ function charrnnRunner(w: Workload): OursRunner {
   const emb = new Embedding(w.vocab, w.embed, { generator: g });
   const lstm = new LSTM({ inputSize: w.embed, hiddenSize: w.H, numLayers: w.layers, generator: g });
   const head = new Linear(w.H, w.vocab, { generator: g });
-  const params = [...emb.parameters(), ...lstm.parameters(), ...head.parameters()];
+  const opt = new SGD([...emb.parameters(), ...lstm.parameters(), ...head.parameters()], { lr: LR });
   const tokens = randint(0, w.vocab, [w.T, w.B], { generator: g });
   const targets = randint(0, w.vocab, [N], { generator: g });
   return {
     step: () => {
-      for (const p of params) p.grad = null;
-      const [y] = lstm.forward(emb.forward(tokens));               // (T, B, H)
+      opt.zeroGrad();
+      const [y] = lstm.forward(emb.forward(tokens)); // (T, B, H)
       const loss = crossEntropy(head.forward(reshape(y, [N, w.H])), targets);
       loss.backward();
-      sgd(params);
+      opt.step();
       return loss.item();
     },
   };
@@ -90,4 +85,21 @@ export function createOurs(w: Workload): OursRunner {
   if (w.kind === 'gemm') return gemmRunner(w);
   if (w.kind === 'charrnn') return charrnnRunner(w);
   return sequenceRunner(w);
+}
+
+export type OursBackend = 'wasm' | 'ref';
+
+/** Our library on one backend, as a contender. */
+export function oursContender(backend: OursBackend): Contender {
+  return {
+    id: `ours:${backend}`,
+    ours: true,
+    label: () => (backend === 'wasm' ? `recurrent wasm ${wasmBackend()?.threads ?? 1}t` : 'recurrent ref (plain TS) 1t'),
+    supports: () => true,
+    async open(w: Workload) {
+      setBackend(backend);
+      const runner = createOurs(w);
+      return inProcessSession(() => runner.step(), () => {}, () => setBackend(backend));
+    },
+  };
 }

@@ -1,45 +1,75 @@
 // `npm run bench`: measures `recurrent` and its peers on the same workloads in one run,
-// interleaved (bench/measure.ts), prints a table per workload and writes
-// docs/benchmarks.md with the machine description.
+// interleaved (bench/measure.ts), prints a table per workload and a summary of the
+// ratios, and writes docs/benchmarks.md with the machine description.
 //
-//   npm run bench                       everything (about 10–15 minutes on 2 cores)
-//   npm run bench -- --quick            small shapes, short timing: a smoke run (writes no docs)
+//   npm run bench                          everything (about 8 minutes on 2 cores); rewrites docs/benchmarks.md
+//   npm run bench -- --quick               small shapes, short timing: a smoke run (docs untouched)
 //   npm run bench -- --only lstm-train-b32,gemm
-//   npm run bench -- --no-docs          do not rewrite docs/benchmarks.md
+//   npm run bench -- --backends wasm       only our wasm backend (default: wasm and ref)
+//   npm run bench -- --write-docs          rewrite docs/benchmarks.md even for --quick / --only
+//   npm run bench -- --no-docs             never rewrite docs/benchmarks.md
+//   npm run bench -- --target-ms 2000      timed milliseconds per contender and workload
 //
 // Contenders: ours on the wasm backend (all hardware threads) and on the reference
 // backend (capped: it is slow), PyTorch with OpenBLAS and with Debian's reference BLAS
-// (tools/bench_torch.py; numpy for the gemm rows), TensorFlow.js with its wasm backend,
-// brain.js, and onnxruntime-node for inference. A peer that is missing is skipped with
-// the reason, never fails the run. Ratios: the peer's time per item divided by ours
+// (tools/bench_torch.py, one process each, the BLAS chosen for that process only; numpy
+// for the gemm rows), TensorFlow.js with its wasm backend, brain.js, and
+// onnxruntime-node for inference. A peer that is missing is skipped with the reason,
+// never fails the run; a contender whose projected time per iteration is over the cap
+// is skipped with its projection. Ratios: the peer's time per item divided by ours
 // (wasm) — above 1, we are faster.
 
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { describeBackend, setBackend, wasmBackend } from '../src/index.js';
-import { createOurs } from './ours.js';
-import { errorText, inProcessSession, measureWorkload, median, quantile, type Contender, type Measurement, type MeasureOptions } from './measure.js';
-import { describeWorkload, flopsPerIteration, quickWorkload, selectWorkloads, type Workload } from './workloads.js';
+import { setBackend } from '../src/index.js';
+import { selectOursBackends } from './backends.js';
+import { oursContender } from './ours.js';
+import { errorText, measureWorkload, median, quantile, type Contender, type Measurement, type MeasureOptions } from './measure.js';
+import { WORKLOADS, describeWorkload, flopsPerIteration, quickWorkload, selectWorkloads, type Workload } from './workloads.js';
 import { PythonPeer, blasUnavailable, torchContender } from './peers/torch.js';
 import { loadTfjs, tfjsContender } from './peers/tfjs.js';
 import { brainContender, loadBrain } from './peers/brain.js';
-import { loadOnnx, onnxContender } from './peers/onnx.js';
+import { loadOnnx, onnxContender, type Onnx } from './peers/onnx.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({
-  options: {
-    only: { type: 'string', default: '' },
-    quick: { type: 'boolean', default: false },
-    'no-docs': { type: 'boolean', default: false },
-    'target-ms': { type: 'string' },
-  },
-});
+const USAGE = `usage: npm run bench -- [--quick] [--only name,...] [--backends wasm,ref] [--write-docs | --no-docs] [--target-ms N]
+workloads: gemm (all sizes), ${WORKLOADS.map((w) => w.name).join(', ')}`;
+
+let values: {
+  only: string; quick: boolean; 'write-docs': boolean; 'no-docs': boolean; backends: string; help: boolean; 'target-ms'?: string | undefined;
+};
+let workloads: Workload[];
+try {
+  values = parseArgs({
+    options: {
+      only: { type: 'string', default: '' },
+      quick: { type: 'boolean', default: false },
+      'write-docs': { type: 'boolean', default: false },
+      'no-docs': { type: 'boolean', default: false },
+      backends: { type: 'string', default: '' },
+      'target-ms': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }).values as typeof values;
+  workloads = selectWorkloads(values.only.split(',').map((s) => s.trim()).filter(Boolean));
+} catch (e) {
+  console.error(`${errorText(e)}\n${USAGE}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const quick = values.quick;
+if (quick) workloads = workloads.map(quickWorkload);
+const fullRun = !quick && values.only === '';
+const writeDocs = values['write-docs'] || (fullRun && !values['no-docs']);
+
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
-const quick = values.quick as boolean;
-const workloads = selectWorkloads((values.only as string).split(',').map((s) => s.trim()).filter(Boolean)).map((w) => (quick ? quickWorkload(w) : w));
 const opts: MeasureOptions = {
   targetMs: Number(values['target-ms'] ?? (quick ? 300 : 4000)),
   rounds: quick ? 1 : 4,
@@ -49,41 +79,25 @@ const opts: MeasureOptions = {
   log,
 };
 const threads = availableParallelism();
+const GEMM_NOTE = 'In the gemm rows the torch columns are numpy (np.matmul) in the same Python process, on the same BLAS; items/s is GFLOP/s there.';
+const DETAIL_HEADER = ['contender', 'ms/iteration', 'throughput', 'peer time ÷ ours', 'notes'];
+const started = new Date();
 
 // ---- contenders ---------------------------------------------------------------------------
 const notes: string[] = [];
 const contenders: Contender[] = [];
 
-function oursContender(backend: 'wasm' | 'ref'): Contender {
-  return {
-    id: `ours:${backend}`,
-    ours: true,
-    label: () => (backend === 'wasm' ? `recurrent wasm ${wasmBackend()?.threads ?? 1}t` : 'recurrent ref (plain TS) 1t'),
-    supports: () => true,
-    async open(w: Workload) {
-      setBackend(backend);
-      const runner = createOurs(w);
-      return inProcessSession(() => runner.step(), () => {}, () => setBackend(backend));
-    },
-  };
-}
-
-const wasm = wasmBackend();
-if (wasm) {
-  await wasm.whenReady();
-  contenders.push(oursContender('wasm'));
-} else {
-  notes.push('our wasm backend is not available on this engine');
-}
-contenders.push(oursContender('ref'));
-setBackend(wasm ? 'wasm' : 'ref');
-const oursDescription = describeBackend();
+const ours = await selectOursBackends(values.backends.split(',').map((s) => s.trim()).filter(Boolean));
+notes.push(...ours.notes);
+for (const b of ours.names) contenders.push(oursContender(b));
+setBackend(ours.names[0] ?? 'ref');
 
 const peers: PythonPeer[] = [];
 for (const blas of ['openblas', 'reference'] as const) {
   const why = blasUnavailable(blas);
   if (why) {
     notes.push(`PyTorch with ${blas} BLAS skipped: ${why}`);
+    log(`PyTorch with ${blas} BLAS skipped: ${why}`);
     continue;
   }
   const peer = new PythonPeer(blas, threads);
@@ -92,32 +106,40 @@ for (const blas of ['openblas', 'reference'] as const) {
     peers.push(peer);
     contenders.push(torchContender(peer));
   } catch (e) {
-    notes.push(`PyTorch (${blas}) skipped: ${errorText(e)}`);
+    notes.push(`PyTorch (${blas} BLAS) skipped: ${errorText(e)}`);
+    log(`PyTorch (${blas} BLAS) skipped: ${errorText(e)}`);
     await peer.stop();
   }
 }
 let tfjsInfo = '';
 try {
   const t = await loadTfjs();
-  tfjsInfo = `@tensorflow/tfjs ${t.info.version}, backend ${t.info.backend}, threads ${t.info.threads}, SIMD ${t.info.simd}`;
+  tfjsInfo = `@tensorflow/tfjs ${t.info.version} with @tensorflow/tfjs-backend-wasm (backend ${t.info.backend}, ${t.info.threads} thread${t.info.threads === 1 ? '' : 's'}, SIMD ${t.info.simd}, multithread support ${t.info.multithread})`;
   contenders.push(tfjsContender(t));
 } catch (e) {
   notes.push(`TensorFlow.js skipped: ${errorText(e)}`);
+  log(`TensorFlow.js skipped: ${errorText(e)}`);
 }
+let brainInfo = '';
 try {
-  contenders.push(brainContender(loadBrain()));
+  const b = loadBrain();
+  brainInfo = `brain.js ${b.version} (plain JavaScript, one sequence per iteration)`;
+  contenders.push(brainContender(b));
 } catch (e) {
   notes.push(`brain.js skipped: ${errorText(e)}`);
+  log(`brain.js skipped: ${errorText(e)}`);
 }
+let onnx: Onnx | null = null;
 try {
-  const o = await loadOnnx(peers[0] ?? null);
-  contenders.push(onnxContender(o, threads));
+  onnx = await loadOnnx(peers[0] ?? null);
+  contenders.push(onnxContender(onnx, threads));
 } catch (e) {
   notes.push(`onnxruntime-node skipped: ${errorText(e)}`);
+  log(`onnxruntime-node skipped: ${errorText(e)}`);
 }
 
 // ---- measurement ----------------------------------------------------------------------------
-// Projection of a contender's time on a workload from its ms per flop on earlier ones.
+// Projection of a contender's time on a workload from its (worst) ms per flop on earlier ones.
 const msPerFlop = new Map<string, number>();
 const project = (w: Workload) => (c: Contender): number | null => {
   const r = msPerFlop.get(c.id);
@@ -133,69 +155,203 @@ for (const w of workloads) {
     if (m.samples.length > 0) msPerFlop.set(m.contender.id, Math.max(msPerFlop.get(m.contender.id) ?? 0, median(m.samples) / flopsPerIteration(w)));
   }
   all.push(ms);
-  printTable(w, ms);
+  console.log(`\n${w.name} — ${describeWorkload(w)}`);
+  console.log(textTable(DETAIL_HEADER, detailRows(w, ms)));
 }
 for (const p of peers) await p.stop();
-log(`done in ${((Date.now() - t0) / 60000).toFixed(1)} min`);
+onnx?.cleanup();
+const minutes = (Date.now() - t0) / 60000;
 
 // ---- report ---------------------------------------------------------------------------------
-function rows(w: Workload, ms: Measurement[]): string[][] {
-  const ours = ms.find((m) => m.contender.id === 'ours:wasm' && m.samples.length > 0) ?? ms.find((m) => m.contender.ours && m.samples.length > 0);
-  const oursPerItem = ours ? median(ours.samples) / ours.itemsPerIteration : null;
+function fmtMs(ms: number): string {
+  return ms < 1 ? ms.toPrecision(2) : ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0);
+}
+
+function reference(ms: readonly Measurement[]): Measurement | undefined {
+  return ms.find((m) => m.contender.id === 'ours:wasm' && m.samples.length > 0) ?? ms.find((m) => m.contender.ours && m.samples.length > 0);
+}
+
+/** Peer time per item ÷ ours (wasm) time per item; null when either is missing. */
+function ratio(m: Measurement, ref: Measurement | undefined): number | null {
+  if (!ref || m.samples.length === 0) return null;
+  return median(m.samples) / m.itemsPerIteration / (median(ref.samples) / ref.itemsPerIteration);
+}
+
+function throughput(w: Workload, m: Measurement): string {
+  const perSecond = (m.itemsPerIteration / median(m.samples)) * 1000;
+  return w.kind === 'gemm' ? `${(perSecond / 1e9).toFixed(1)} GFLOP/s` : `${Math.round(perSecond).toLocaleString('en-US')} items/s`;
+}
+
+function detailRows(w: Workload, ms: readonly Measurement[]): string[][] {
+  const ref = reference(ms);
   return ms.map((m) => {
     if (m.samples.length === 0) return [m.label, '—', '—', '—', m.skipped ?? 'no samples'];
     const med = median(m.samples);
-    const perItem = med / m.itemsPerIteration;
-    const rate = w.kind === 'gemm' ? `${((m.itemsPerIteration / med) / 1e6).toFixed(1)} GFLOP/s` : `${Math.round((m.itemsPerIteration / med) * 1000).toLocaleString('en-US')} items/s`;
-    const spread = m.samples.length > 2 ? `±${(((quantile(m.samples, 0.75) - quantile(m.samples, 0.25)) / 2 / med) * 100).toFixed(0)}%` : '';
-    const ratio = oursPerItem === null || m === ours ? (m === ours ? '1 (reference row)' : '—') : `${(perItem / oursPerItem).toFixed(2)}×`;
-    return [m.label, `${med < 10 ? med.toFixed(2) : med.toFixed(0)} ${spread}`.trim(), rate, ratio, `${m.samples.length} iterations${m.cold ? ' (one cold run)' : ''}`];
+    const spread = m.samples.length > 2 ? ` ±${(((quantile(m.samples, 0.75) - quantile(m.samples, 0.25)) / 2 / med) * 100).toFixed(0)}%` : '';
+    const r = ratio(m, ref);
+    const rText = m === ref ? '1 (reference row)' : r === null ? '—' : `${r.toFixed(2)}×`;
+    const perIter = m.itemsPerIteration !== (w.kind === 'gemm' ? 2 * w.n ** 3 : w.B * w.T) ? `; ${m.itemsPerIteration} items/iteration` : '';
+    return [m.label, `${fmtMs(med)}${spread}`, throughput(w, m), rText, `${m.samples.length} iterations${m.cold ? ' (one cold run)' : ''}${perIter}`];
   });
 }
 
-function printTable(w: Workload, ms: Measurement[]): void {
-  const header = ['contender', 'ms/iteration', 'throughput', 'peer time ÷ ours', 'notes'];
-  const body = rows(w, ms);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] as string).length)));
-  const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i] as number)).join('  ');
-  console.log(`\n${w.name} — ${describeWorkload(w)}`);
-  console.log(line(header));
-  for (const r of body) console.log(line(r));
+/** Short column names for the summary. */
+function shortName(c: Contender): string {
+  if (c.id === 'ours:wasm') return 'recurrent wasm';
+  if (c.id === 'ours:ref') return 'recurrent ref';
+  if (c.id.startsWith('torch:openblas')) return 'torch OpenBLAS';
+  if (c.id.startsWith('torch:reference')) return 'torch ref-BLAS';
+  if (c.id.startsWith('tfjs')) return 'tfjs-wasm';
+  if (c.id === 'brain') return 'brain.js';
+  if (c.id.startsWith('ort')) return 'onnxruntime';
+  return c.id;
+}
+
+function cellFor(m: Measurement | undefined, ref: Measurement | undefined): string {
+  if (!m) return '';
+  const r = ratio(m, ref);
+  if (r !== null) return m === ref ? '1' : `${r.toFixed(2)}×`;
+  if (m.skipped?.startsWith('skipped: projected')) return `capped (${/projected (\d+ s)/.exec(m.skipped)?.[1] ?? '?'}/iter)`;
+  if (m.skipped?.startsWith('fail')) return 'failed';
+  return 'n/a';
+}
+
+/** One row per workload: ours (wasm) ms and items/s, then each other contender's ratio. */
+function summary(): { header: string[]; rows: string[][] } {
+  const ref = contenders.find((c) => c.id === 'ours:wasm') ?? contenders.find((c) => c.ours);
+  const others = contenders.filter((c) => c !== ref && all.some((ms) => ms.some((m) => m.contender === c && m.samples.length > 0)));
+  const header = ['workload', `${ref ? shortName(ref) : 'ours'} ms/iter`, 'items/s (GFLOP/s)', ...others.map((c) => `${shortName(c)} ÷ ours`)];
+  const rows = all.map((ms, i) => {
+    const w = workloads[i] as Workload;
+    const r = reference(ms);
+    const first = r ? [fmtMs(median(r.samples)), throughput(w, r).replace(/ (items\/s|GFLOP\/s)$/, '')] : ['—', '—'];
+    return [w.name, ...first, ...others.map((c) => cellFor(ms.find((m) => m.contender === c), r))];
+  });
+  return { header, rows };
+}
+
+/** sgemm GFLOP/s per size, one column per contender that ran it. */
+function gemmTable(): { header: string[]; rows: string[][] } | null {
+  const idx = workloads.map((w, i) => (w.kind === 'gemm' ? i : -1)).filter((i) => i >= 0);
+  if (idx.length === 0) return null;
+  const cols = contenders.filter((c) => idx.some((i) => (all[i] as Measurement[]).some((m) => m.contender === c && m.samples.length > 0)));
+  const header = ['n', ...cols.map((c) => `${(all[idx[0] as number] as Measurement[]).find((m) => m.contender === c)?.label ?? c.id} GFLOP/s`)];
+  const rows = idx.map((i) => {
+    const w = workloads[i] as Workload;
+    return [String(w.n), ...cols.map((c) => {
+      const m = (all[i] as Measurement[]).find((x) => x.contender === c);
+      return m && m.samples.length > 0 ? ((m.itemsPerIteration / median(m.samples)) / 1e6).toFixed(1) : '—';
+    })];
+  });
+  return { header, rows };
+}
+
+function textTable(header: string[], body: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd();
+  return [line(header), ...body.map(line)].join('\n');
+}
+
+function mdTable(header: string[], body: string[][]): string {
+  const esc = (s: string): string => s.replace(/\|/g, '\\|');
+  return [`| ${header.map(esc).join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...body.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+}
+
+function tryRun(cmd: string, args: string[]): string | null {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+function machine(): string[] {
+  let cpu = cpus()[0]?.model ?? 'unknown CPU';
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    const flags = /^flags\s*:\s*(.*)$/m.exec(info)?.[1]?.split(' ') ?? [];
+    const simd = ['avx512f', 'avx2', 'fma', 'avx'].filter((f) => flags.includes(f));
+    if (simd.length > 0) cpu += ` (${simd.join(', ')})`;
+  } catch {
+    // not Linux
+  }
+  let systemBlas = 'unknown';
+  try {
+    systemBlas = realpathSync('/usr/lib/x86_64-linux-gnu/libblas.so.3');
+  } catch {
+    // no system BLAS
+  }
+  const debTorch = tryRun('dpkg-query', ['-W', '-f=${Version}', 'python3-torch']);
+  const lines = [
+    `CPU: ${cpu}; ${threads} hardware threads; ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
+    `OS: ${tryRun('uname', ['-sr']) ?? process.platform}`,
+    `Node ${process.versions.node} (V8 ${process.versions.v8})`,
+    ...ours.names.map((n) => `recurrent ${n} backend — ${ours.descriptions[n] ?? n}`),
+    ...peers.map((p) => `PyTorch ${p.info?.torch}${debTorch ? ` (Debian python3-torch ${debTorch})` : ''}, numpy ${p.info?.numpy}, Python ${p.info?.python}: ${p.describeBlas()} (${(p.info?.blas_libs ?? []).join(', ') || 'no BLAS library mapped'}), ${p.info?.threads} threads, torch.mm 512³ probe ${p.info?.probe_sgemm512_gflops.toFixed(1)} GFLOP/s`),
+    ...(peers.length > 0 ? [`BLAS selection: per Python process, by LD_LIBRARY_PATH (OpenBLAS: /usr/lib/x86_64-linux-gnu/openblas-pthread; reference: …/blas), with OMP_WAIT_POLICY=PASSIVE and OMP/OPENBLAS_NUM_THREADS=${threads}; the system-wide libblas.so.3 alternative is left as it is (now ${systemBlas})`] : []),
+    ...(tfjsInfo ? [tfjsInfo] : []),
+    ...(brainInfo ? [brainInfo] : []),
+    ...(onnx ? [`onnxruntime-node ${onnx.version}, CPU execution provider, ${threads} intra-op threads (models exported by torch.onnx.export)`] : []),
+  ];
+  return lines;
 }
 
 function markdown(): string {
-  const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  const torch = peers.map((p) => `PyTorch ${p.info?.torch} (numpy ${p.info?.numpy}) with ${p.describeBlas()}, ${p.info?.threads} threads, probe sgemm 512: ${p.info?.probe_sgemm512_gflops.toFixed(1)} GFLOP/s`);
+  const s = summary();
+  const g = gemmTable();
   const out: string[] = [
     '# Benchmarks',
     '',
-    `Generated by \`npm run bench\`${quick ? ' --quick (small shapes: a smoke run, not a result)' : ''} on ${new Date().toISOString().slice(0, 10)}. Every contender is measured in the same run,`,
-    'interleaved in rounds, on the same workloads; the figure is the median iteration. "peer time ÷ ours" is the peer\'s',
-    'time per item (batch × steps; brain.js: one sequence of T steps) divided by ours on the wasm backend: above 1, we are faster.',
+    `<!-- Generated by bench/run.ts (npm run bench${quick ? ' -- --quick' : ''}); do not edit by hand: rerun it. -->`,
+    '',
+    `Generated by \`npm run bench\`${quick ? ' --quick (small shapes: a smoke run, not a result)' : ''}${values.only ? ` --only ${values.only}` : ''} on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC in ${minutes.toFixed(1)} minutes.`,
+    'Every contender is measured in the same run, on the same workloads (bench/workloads.ts), interleaved in rounds so that',
+    'the noise of a shared machine falls on all alike; the figure is the median iteration. Items are batch × steps',
+    '(brain.js has no batch: one sequence of T steps per iteration). "÷ ours" is the peer\'s time per item divided by',
+    'ours on the wasm backend: above 1, `recurrent` is faster; below 1, the peer is. A contender whose projected time per',
+    `iteration (from its speed on an earlier workload) is over ${(opts.capMs / 1000).toFixed(0)} s is not run ("capped"); an iteration slower than`,
+    `${(opts.slowIterMs / 1000).toFixed(0)} s is run once, cold.`,
     '',
     '## Machine',
     '',
-    `- CPU: ${cpu}, ${threads} hardware threads, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
-    `- Node ${process.versions.node} (V8 ${process.versions.v8})`,
-    `- recurrent: ${oursDescription}`,
-    ...torch.map((t) => `- ${t}`),
-    ...(tfjsInfo ? [`- ${tfjsInfo}`] : []),
+    ...machine().map((l) => `- ${l}`),
     ...notes.map((n) => `- note: ${n}`),
     '',
+    '## Summary',
+    '',
+    mdTable(s.header, s.rows),
+    '',
+    GEMM_NOTE,
+    '',
   ];
+  if (g) out.push('## sgemm', '', 'C = A·B, n × n float32, single call; ours through `getBackend().gemm(...)`, numpy through `np.matmul(out=)`.', '', mdTable(g.header, g.rows), '');
+  out.push('## Workloads', '');
   all.forEach((ms, i) => {
     const w = workloads[i] as Workload;
-    out.push(`## ${w.name}`, '', describeWorkload(w), '', '| contender | ms/iteration | throughput | peer time ÷ ours | notes |', '| --- | --- | --- | --- | --- |');
-    for (const r of rows(w, ms)) out.push(`| ${r.join(' | ')} |`);
-    out.push('');
+    out.push(`### ${w.name}`, '', describeWorkload(w), '', mdTable(DETAIL_HEADER, detailRows(w, ms)), '');
   });
   return out.join('\n');
 }
 
-if (!values['no-docs'] && !quick) {
-  const path = join(root, 'docs', 'benchmarks.md');
-  writeFileSync(path, markdown());
-  log(`wrote ${path}`);
+const s = summary();
+console.log('\nSummary — peer time per item ÷ recurrent (wasm): above 1, recurrent is faster');
+console.log(textTable(s.header, s.rows));
+if (workloads.some((w) => w.kind === 'gemm')) console.log(GEMM_NOTE);
+const g = gemmTable();
+if (g) {
+  console.log('\nsgemm GFLOP/s');
+  console.log(textTable(g.header, g.rows));
 }
-for (const n of notes) log(`note: ${n}`);
+console.log('');
+for (const l of machine()) console.log(l);
+for (const n of notes) console.log(`note: ${n}`);
+console.log(`done in ${minutes.toFixed(1)} min`);
+if (writeDocs) {
+  const path = join(root, 'docs', 'benchmarks.md');
+  writeFileSync(path, `${markdown()}\n`);
+  log(`wrote ${path}`);
+} else {
+  log(`docs/benchmarks.md not rewritten (${values['no-docs'] ? '--no-docs' : quick ? '--quick' : '--only'}; --write-docs forces it)`);
+}
+// tfjs's and our worker threads keep the event loop alive.
 process.exit(0);

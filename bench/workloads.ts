@@ -86,7 +86,7 @@ export function flopsPerIteration(w: Workload): number {
 
 /** `--quick`: the same workloads at a fraction of the size (a smoke run, not a result). */
 export function quickWorkload(w: Workload): Workload {
-  if (w.kind === 'gemm') return { ...w, n: Math.min(w.n, 256) };
+  if (w.kind === 'gemm') return { ...w, n: Math.max(64, w.n / 4) };
   return { ...w, B: Math.min(w.B, 8), T: Math.min(w.T, 8) };
 }
 
