@@ -29,7 +29,12 @@ export * from './rnn/index.js';
 export * from './data/index.js';
 
 // Serialization
-export { parseSafetensors, serializeSafetensors, type ParsedSafetensors, type SafetensorsEntry, type SafetensorsDType } from './io/safetensors.js';
+export {
+  parseSafetensors, serializeSafetensors, halfToNumber, numberToHalf, bfloat16ToNumber, numberToBfloat16,
+  type ParsedSafetensors, type SafetensorsEntry, type SafetensorsDType, type SerializeOptions,
+} from './io/safetensors.js';
+export { encodeWeights, loadWeights, decodeModule, readWeightsConfig, CONFIG_METADATA_KEY, type EncodeWeightsOptions, type LoadWeightsOptions } from './io/weights.js';
+export { moduleConfig, buildModule, registerModuleType, hasModuleConfig, type ModuleConfig, type ModuleType } from './io/module-config.js';
 export {
   encodeCheckpoint, decodeCheckpoint, loadCheckpointWeights, CHECKPOINT_FORMAT, CHECKPOINT_VERSION,
   type CheckpointState, type DecodedCheckpoint,

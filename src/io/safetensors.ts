@@ -48,6 +48,45 @@ export function halfToNumber(h: number): number {
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
+/** number → IEEE half, rounded to nearest even (overflow → ±Infinity, NaN stays NaN). */
+export function numberToHalf(v: number): number {
+  if (Number.isNaN(v)) return 0x7e00;
+  const sign = v < 0 || Object.is(v, -0) ? 0x8000 : 0;
+  const a = Math.abs(v);
+  if (a === Infinity) return sign | 0x7c00;
+  // Subnormal range: multiples of 2^-24, rounded half to even.
+  if (a < 2 ** -14) {
+    let m = a / 2 ** -24;
+    const f = Math.floor(m);
+    m = m - f > 0.5 || (m - f === 0.5 && f % 2 === 1) ? f + 1 : f;
+    return sign | m; // m = 1024 rounds up into the smallest normal, which is bit-exact
+  }
+  let e = Math.floor(Math.log2(a));
+  if (2 ** e > a) e -= 1; // guard log2 rounding
+  if (2 ** (e + 1) <= a) e += 1;
+  let m = (a / 2 ** e - 1) * 1024;
+  const f = Math.floor(m);
+  m = m - f > 0.5 || (m - f === 0.5 && f % 2 === 1) ? f + 1 : f;
+  if (m === 1024) {
+    m = 0;
+    e += 1;
+  }
+  if (e > 15) return sign | 0x7c00;
+  return sign | ((e + 15) << 10) | m;
+}
+
+/** number → bfloat16 (float32 rounded to nearest even on its top 16 bits). */
+export function numberToBfloat16(v: number): number {
+  const buf = new DataView(new ArrayBuffer(4));
+  buf.setFloat32(0, v);
+  const bits = buf.getUint32(0);
+  if (Number.isNaN(v)) return (bits >>> 16) | 0x40;
+  const lower = bits & 0xffff;
+  let upper = bits >>> 16;
+  if (lower > 0x8000 || (lower === 0x8000 && (upper & 1) === 1)) upper += 1;
+  return upper & 0xffff;
+}
+
 /** Exact bfloat16 → number (the top half of a float32). */
 export function bfloat16ToNumber(h: number): number {
   const buf = new DataView(new ArrayBuffer(4));
@@ -156,19 +195,39 @@ export function parseSafetensors(bytes: Uint8Array, options: ParseOptions = {}):
   return { tensors, metadata };
 }
 
+export interface SerializeOptions {
+  /**
+   * Storage type of float tensors: 'keep' (default: float32 → F32, float64 → F64), or
+   * one of 'F32', 'F64', 'F16', 'BF16' for all of them (rounded to nearest even).
+   * Int32 tensors are always I32.
+   */
+  floatDType?: 'keep' | 'F32' | 'F64' | 'F16' | 'BF16';
+}
+
 /**
- * Serialises tensors (float32 → F32, float64 → F64, int32 → I32) with optional string
- * metadata. Keys are written sorted and the header is padded with spaces to a multiple
- * of 8 bytes, as the reference implementation does.
+ * Serialises tensors (float32 → F32, float64 → F64, int32 → I32, unless
+ * `options.floatDType` says otherwise) with optional string metadata. Keys are written
+ * sorted and the header is padded with spaces to a multiple of 8 bytes, as the
+ * reference implementation does.
  */
-export function serializeSafetensors(tensors: Record<string, Tensor> | Map<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
+export function serializeSafetensors(
+  tensors: Record<string, Tensor> | Map<string, Tensor>,
+  metadata?: Record<string, string>,
+  options: SerializeOptions = {},
+): Uint8Array {
+  const floatDType = options.floatDType ?? 'keep';
+  if (!['keep', 'F32', 'F64', 'F16', 'BF16'].includes(floatDType)) {
+    throw new SerializationError('serializeSafetensors', `floatDType must be 'keep', 'F32', 'F64', 'F16' or 'BF16', got ${JSON.stringify(floatDType)}`);
+  }
+  const dtypeFor = (t: Tensor): SafetensorsDType =>
+    t.dtype === 'int32' ? 'I32' : floatDType !== 'keep' ? floatDType : t.dtype === 'float32' ? 'F32' : 'F64';
   const entries = [...(tensors instanceof Map ? tensors.entries() : Object.entries(tensors))].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const header: Record<string, unknown> = {};
   let offset = 0;
   for (const [name, t] of entries) {
     if (name === '__metadata__') throw new SerializationError('serializeSafetensors', "'__metadata__' is reserved and cannot name a tensor");
     if (!(t instanceof Tensor)) throw new SerializationError('serializeSafetensors', `'${name}' is not a Tensor`);
-    const dtype = t.dtype === 'float32' ? 'F32' : t.dtype === 'float64' ? 'F64' : 'I32';
+    const dtype = dtypeFor(t);
     const nbytes = t.size * BYTES[dtype];
     header[name] = { dtype, shape: [...t.shape], data_offsets: [offset, offset + nbytes] };
     offset += nbytes;
@@ -193,11 +252,15 @@ export function serializeSafetensors(tensors: Record<string, Tensor> | Map<strin
   out.set(json, 8);
   let pos = 8 + json.length;
   for (const [, t] of entries) {
-    for (let i = 0; i < t.size; i++) {
-      const v = t.data[i] as number;
-      if (t.dtype === 'float32') view.setFloat32(pos, v, true), (pos += 4);
-      else if (t.dtype === 'float64') view.setFloat64(pos, v, true), (pos += 8);
-      else view.setInt32(pos, v, true), (pos += 4);
+    const dtype = dtypeFor(t);
+    const d = t.data;
+    const n = t.size;
+    switch (dtype) {
+      case 'F32': for (let i = 0; i < n; i++, pos += 4) view.setFloat32(pos, d[i] as number, true); break;
+      case 'F64': for (let i = 0; i < n; i++, pos += 8) view.setFloat64(pos, d[i] as number, true); break;
+      case 'F16': for (let i = 0; i < n; i++, pos += 2) view.setUint16(pos, numberToHalf(d[i] as number), true); break;
+      case 'BF16': for (let i = 0; i < n; i++, pos += 2) view.setUint16(pos, numberToBfloat16(d[i] as number), true); break;
+      default: for (let i = 0; i < n; i++, pos += 4) view.setInt32(pos, d[i] as number, true);
     }
   }
   return out;

@@ -1,10 +1,12 @@
 // Node-only file helpers: atomic writes and checkpoint files. Kept out of the core so
 // the library bundles for browsers; imported as 'recurrent/node'.
 
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { SerializationError } from '../errors.js';
 import type { Module } from '../nn/module.js';
+import { decodeModule, encodeWeights, type EncodeWeightsOptions } from '../io/weights.js';
+import { hasModuleConfig, moduleConfig } from '../io/module-config.js';
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointState, type DecodedCheckpoint } from '../io/checkpoint.js';
 
 /**
@@ -57,4 +59,40 @@ export function saveCheckpoint(path: string, model: Module, state: CheckpointSta
 /** Reads and validates a checkpoint file (at most `maxBytes`, default 8 GiB). */
 export function loadCheckpoint(path: string, options: { maxBytes?: number } = {}): DecodedCheckpoint {
   return decodeCheckpoint(readFileBounded(path, options.maxBytes ?? 8 * 2 ** 30), path);
+}
+
+/** The path of the JSON config written next to a weights file: model.safetensors → model.json. */
+export function configPathFor(weightsPath: string): string {
+  return weightsPath.replace(/\.safetensors$/i, '') + '.json';
+}
+
+/**
+ * Saves a module as `path` (safetensors, PyTorch's names, config in the metadata) and,
+ * when its type is registered, its config as JSON next to it (configPathFor(path)).
+ * Both files are written atomically.
+ */
+export function saveModule(path: string, module: Module, options: EncodeWeightsOptions = {}): void {
+  writeFileAtomic(path, encodeWeights(module, options));
+  if (hasModuleConfig(module)) {
+    writeFileAtomic(configPathFor(path), new TextEncoder().encode(`${JSON.stringify(moduleConfig(module), null, 2)}\n`));
+  }
+}
+
+/**
+ * Rebuilds a module saved by saveModule (or any safetensors file with a config: from
+ * the JSON file next to it when present, else from the file's metadata).
+ */
+export function loadModule(path: string, options: { maxBytes?: number; configPath?: string } = {}): Module {
+  const bytes = readFileBounded(path, options.maxBytes ?? 8 * 2 ** 30);
+  const cfgPath = options.configPath ?? configPathFor(path);
+  let config: unknown;
+  if (options.configPath !== undefined || existsSync(cfgPath)) {
+    const text = new TextDecoder().decode(readFileBounded(cfgPath, 16 * 2 ** 20));
+    try {
+      config = JSON.parse(text);
+    } catch (e) {
+      throw new SerializationError(cfgPath, `not valid JSON (${(e as Error).message})`);
+    }
+  }
+  return decodeModule(bytes, { source: path, ...(config !== undefined ? { config } : {}) });
 }

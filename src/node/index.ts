@@ -1,3 +1,3 @@
 // Node-only entry point: 'recurrent/node'.
-export { writeFileAtomic, readFileBounded, saveCheckpoint, loadCheckpoint } from './files.js';
+export { writeFileAtomic, readFileBounded, saveCheckpoint, loadCheckpoint, saveModule, loadModule, configPathFor } from './files.js';
 export { mobyDick } from './datasets.js';
