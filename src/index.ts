@@ -49,3 +49,6 @@ export * from './optim/index.js';
 
 // Ready-made models
 export { CharLM, sample as sampleText, sampleIndex, detachState, type CharLMOptions, type LMState } from './models/char-lm.js';
+
+// ONNX
+export * from './onnx/index.js';
