@@ -30,12 +30,19 @@ export function makeNode(opType: string, inputs: string[], outputs: string[], at
 export type ElemType = 'float32' | 'float64' | 'int64' | 'int32';
 const ELEM: Record<ElemType, number> = { float32: DataType.FLOAT, float64: DataType.DOUBLE, int64: DataType.INT64, int32: DataType.INT32 };
 
-/** A graph input/output description; string dimensions are symbolic (dim_param). */
-export function makeValueInfo(name: string, elemType: ElemType, dims: (number | string)[]) {
-  return {
-    name,
-    type: { tensorType: { elemType: ELEM[elemType], shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
-  };
+export interface ValueInfo {
+  name: string;
+  type: { tensorType: { elemType: number; shape?: { dim: ({ dimValue: number } | { dimParam: string })[] } } };
+}
+
+/**
+ * A graph input/output description; string dimensions are symbolic (dim_param), and
+ * `dims = null` leaves the shape (even the rank) unspecified.
+ */
+export function makeValueInfo(name: string, elemType: ElemType, dims: (number | string)[] | null): ValueInfo {
+  const tensorType: ValueInfo['type']['tensorType'] = { elemType: ELEM[elemType] };
+  if (dims) tensorType.shape = { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) };
+  return { name, type: { tensorType } };
 }
 
 export function makeInitializer(name: string, t: Tensor, intType: 'INT64' | 'INT32' = 'INT64'): ITensorProto {
@@ -44,8 +51,8 @@ export function makeInitializer(name: string, t: Tensor, intType: 'INT64' | 'INT
 
 export interface MakeModelOptions {
   nodes: INodeProto[];
-  inputs: ReturnType<typeof makeValueInfo>[];
-  outputs: ReturnType<typeof makeValueInfo>[];
+  inputs: ValueInfo[];
+  outputs: ValueInfo[];
   initializers?: ITensorProto[];
   opset?: number;
   graphName?: string;

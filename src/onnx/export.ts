@@ -16,7 +16,7 @@ import { Embedding } from '../nn/embedding.js';
 import { Linear } from '../nn/linear.js';
 import { RNNBase } from '../rnn/rnn-base.js';
 import { RNN } from '../rnn/layers/rnn.js';
-import { makeInitializer, makeModel, makeNode, makeValueInfo, type AttributeValue } from './build.js';
+import { makeInitializer, makeModel, makeNode, makeValueInfo, type AttributeValue, type ValueInfo } from './build.js';
 import type { INodeProto, ITensorProto } from './proto.js';
 
 export interface RecurrentStack {
@@ -76,8 +76,8 @@ export function exportOnnx(model: Module | RecurrentStack, options: ExportOnnxOp
   const order = ORDER[kind];
   const nodes: INodeProto[] = [];
   const inits: ITensorProto[] = [];
-  const inputs: ReturnType<typeof makeValueInfo>[] = [];
-  const outputs: ReturnType<typeof makeValueInfo>[] = [];
+  const inputs: ValueInfo[] = [];
+  const outputs: ValueInfo[] = [];
   const seqDims: (number | string)[] = rnn.batchFirst ? ['B', 'T'] : ['T', 'B'];
   const axesConst = (name: string, axes: number[]): string => {
     inits.push(makeInitializer(name, new Tensor(Int32Array.from(axes), [axes.length])));

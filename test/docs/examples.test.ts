@@ -40,8 +40,11 @@ for (const file of docFiles()) {
     examples.forEach(({ code, line }, i) => {
       it(`block at line ${line} runs`, async () => {
         const target = join(outDir, `${relative(root, file).replace(/[\\/.]/g, '_')}_${i}.ts`);
-        const src = relative(outDir, join(root, 'src', 'index.js')).replace(/\\/g, '/');
-        writeFileSync(target, code.replace(/from 'recurrent'/g, `from '${src.startsWith('.') ? src : `./${src}`}'`));
+        const rel = (p: string): string => {
+          const r = relative(outDir, join(root, 'src', p)).replace(/\\/g, '/');
+          return r.startsWith('.') ? r : `./${r}`;
+        };
+        writeFileSync(target, code.replace(/from 'recurrent'/g, `from '${rel('index.js')}'`).replace(/from 'recurrent\/node'/g, `from '${rel('node/index.js')}'`));
         await import(pathToFileURL(target).href);
       });
     });
