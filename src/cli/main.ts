@@ -13,7 +13,8 @@ import { Generator } from '../util/rng.js';
 import { Vocab } from '../data/vocab.js';
 import { describeBackend } from '../backend/registry.js';
 import { loadCheckpointWeights } from '../io/checkpoint.js';
-import { loadCheckpoint, saveCheckpoint } from '../node/files.js';
+import { loadCheckpoint, saveCheckpoint, saveModule, writeFileAtomic } from '../node/files.js';
+import { exportOnnx } from '../onnx/export.js';
 import { mobyDick } from '../node/datasets.js';
 import { CharLM, sample } from '../models/char-lm.js';
 import {
@@ -344,6 +345,42 @@ export function buildProgram(): Command {
       for (const [name, p] of params) lines.push(`  ${name.padEnd(24)} [${p.shape.join(', ')}]  ${p.size.toLocaleString('en-US')}`);
       lines.push(`total: ${total.toLocaleString('en-US')} parameters`);
       out.result(lines.join('\n'), { event: 'info', step: lm.step, vocabulary: lm.vocab.size, parameters: Object.fromEntries(params.map(([n, p]) => [n, p.shape])), total });
+    });
+
+  outputOptions(program.command('export'))
+    .description('write a trained model as safetensors (PyTorch names, with its config) or ONNX')
+    .argument('<checkpoint>', 'a model saved by demo or train')
+    .requiredOption('--out <file>', 'the file to write (.safetensors or .onnx)')
+    .option('--format <format>', 'safetensors or onnx (default: from the --out extension)')
+    .option('--dtype <dtype>', 'safetensors storage type of the weights: F32, F16 or BF16', 'F32')
+    .addHelpText('after', [
+      '', 'Examples:',
+      '  npx recurrent export recurrent-demo/model.ckpt --out lm.safetensors',
+      '  npx recurrent export recurrent-demo/model.ckpt --out lm.safetensors --dtype BF16',
+      '  npx recurrent export recurrent-demo/model.ckpt --out lm.onnx',
+      '', 'The safetensors file loads in PyTorch (the same Embedding, LSTM and Linear names);',
+      'a .json with the model config is written next to it. The ONNX model takes int64 ids',
+      '(T, B) and optional h0/c0 and returns logits, h_n and c_n. Both carry the vocabulary',
+      "as JSON in their metadata ('recurrent.vocab').",
+    ].join('\n'))
+    .action((path: string, o: Record<string, unknown> & OutputOptions) => {
+      const out = new Output(o);
+      const target = o.out as string;
+      const format = ((o.format as string | undefined) ?? (/\.onnx$/i.test(target) ? 'onnx' : /\.safetensors$/i.test(target) ? 'safetensors' : '')).toLowerCase();
+      if (format !== 'onnx' && format !== 'safetensors') {
+        throw new CliError(`--format: expected 'safetensors' or 'onnx' (or an --out ending in .safetensors or .onnx), got '${(o.format as string | undefined) ?? target}'`, 2);
+      }
+      const dtype = String(o.dtype).toUpperCase();
+      if (!['F32', 'F16', 'BF16'].includes(dtype)) throw new CliError(`--dtype: expected F32, F16 or BF16, got '${String(o.dtype)}'`, 2);
+      const lm = loadLM(path);
+      const vocab = JSON.stringify(lm.vocab.toJSON());
+      mkdirSync(dirname(resolve(target)), { recursive: true });
+      if (format === 'onnx') {
+        writeFileAtomic(target, exportOnnx(lm.model, { initialState: true, metadata: { 'recurrent.vocab': vocab } }));
+      } else {
+        saveModule(target, lm.model, { floatDType: dtype as 'F32' | 'F16' | 'BF16', metadata: { 'recurrent.vocab': vocab } });
+      }
+      out.result(`wrote ${target} (${format}${format === 'safetensors' ? `, ${dtype}` : ''})`, { event: 'export', path: target, format });
     });
 
   outputOptions(program.command('bench'))

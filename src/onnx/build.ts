@@ -59,6 +59,8 @@ export interface MakeModelOptions {
   producerName?: string;
   producerVersion?: string;
   docString?: string;
+  /** Key → value strings stored in the model's metadata_props. */
+  metadata?: Record<string, string>;
 }
 
 /** IR version paired with each opset (onnx/helper.py's table): ORT refuses a too-new IR. */
@@ -80,6 +82,7 @@ export function makeModel(o: MakeModelOptions): Uint8Array {
     producerName: o.producerName ?? 'recurrent',
     producerVersion: o.producerVersion ?? '',
     opsetImport: [{ domain: '', version: opset }],
+    metadataProps: Object.entries(o.metadata ?? {}).map(([key, value]) => ({ key, value })),
     graph: {
       name: o.graphName ?? 'graph',
       node: o.nodes,

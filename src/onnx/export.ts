@@ -34,6 +34,8 @@ export interface ExportOnnxOptions {
   lengths?: boolean;
   /** Model documentation string. */
   docString?: string;
+  /** Key → value strings for the model's metadata_props (e.g. a vocabulary as JSON). */
+  metadata?: Record<string, string>;
 }
 
 /** The parts of a model the exporter understands: an RNN layer, or a module with them. */
@@ -197,7 +199,7 @@ export function exportOnnx(model: Module | RecurrentStack, options: ExportOnnxOp
   }
   return makeModel({
     nodes, inputs, outputs, initializers: inits, opset, graphName: `recurrent_${kind.toLowerCase()}`,
-    producerName: 'recurrent', docString: options.docString ?? `${kind} ×${L}${D === 2 ? ' bidirectional' : ''} exported by recurrent`,
+    producerName: 'recurrent', ...(options.metadata ? { metadata: options.metadata } : {}), docString: options.docString ?? `${kind} ×${L}${D === 2 ? ' bidirectional' : ''} exported by recurrent`,
   });
 }
 

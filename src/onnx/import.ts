@@ -47,6 +47,8 @@ export class OnnxModel {
   readonly producer: string;
   /** Operator types used, sorted. */
   readonly operators: string[];
+  /** The model's metadata_props. */
+  readonly metadata: Record<string, string>;
   private readonly initializers: Map<string, Tensor>;
 
   constructor(private readonly model: ModelProto, readonly source: string) {
@@ -60,6 +62,7 @@ export class OnnxModel {
       throw new SerializationError(source, `opset ${opset} is not supported (supported: ${MIN_OPSET} to ${MAX_OPSET})`);
     }
     this.opset = opset;
+    this.metadata = Object.fromEntries((model.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? '']));
     this.producer = `${model.producerName ?? ''} ${model.producerVersion ?? ''}`.trim();
     this.initializers = new Map();
     for (const init of graph.initializer ?? []) {

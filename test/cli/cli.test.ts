@@ -30,8 +30,8 @@ describe('recurrent CLI', () => {
   it('--help lists the commands; every command has help with examples', () => {
     const r = cli('--help');
     expect(r.code).toBe(0);
-    for (const c of ['demo', 'train', 'sample', 'eval', 'info', 'bench']) expect(r.stdout).toContain(c);
-    for (const c of ['demo', 'train', 'sample', 'eval', 'info']) {
+    for (const c of ['demo', 'train', 'sample', 'eval', 'info', 'export', 'bench']) expect(r.stdout).toContain(c);
+    for (const c of ['demo', 'train', 'sample', 'eval', 'info', 'export']) {
       const h = cli(c, '--help');
       expect(h.code, c).toBe(0);
       expect(h.stdout, c).toMatch(/Examples?:\n {2}npx recurrent/);
@@ -75,6 +75,36 @@ describe('recurrent CLI', () => {
     const m = jsonLines(e.stdout)[0] as { loss: number; bitsPerChar: number; perplexity: number };
     expect(m.bitsPerChar).toBeCloseTo(m.loss / Math.LN2, 10);
     expect(m.perplexity).toBeCloseTo(Math.exp(m.loss), 6);
+  });
+
+  it('export writes safetensors (F32, BF16) that rebuild the model and ONNX that runs with the same logits', async () => {
+    const { loadModule } = await import('../../src/node/files.js');
+    const { loadOnnx } = await import('../../src/onnx/import.js');
+    const { parseSafetensors } = await import('../../src/io/safetensors.js');
+    const { Tensor } = await import('../../src/tensor/tensor.js');
+    const ids = new Tensor(Int32Array.from([5, 6, 7, 8, 9, 10]), [3, 2]);
+    const ref = loadModule((() => {
+      const r = cli('export', ckpt, '--out', 'out/lm.safetensors', '--json');
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(jsonLines(r.stdout)[0]).toMatchObject({ event: 'export', format: 'safetensors' });
+      return join(dir, 'out', 'lm.safetensors');
+    })()) as import('../../src/models/char-lm.js').CharLM;
+    const meta = parseSafetensors(new Uint8Array(readFileSync(join(dir, 'out', 'lm.safetensors')))).metadata;
+    expect(JSON.parse(meta['recurrent.vocab'] as string)).toBeTruthy();
+    expect(cli('export', ckpt, '--out', 'out/lm16.safetensors', '--dtype', 'bf16').code).toBe(0);
+    expect(parseSafetensors(new Uint8Array(readFileSync(join(dir, 'out', 'lm16.safetensors')))).tensors.get('head.weight')?.dtype).toBe('BF16');
+    expect(cli('export', ckpt, '--out', 'out/lm.onnx', '-q').code).toBe(0);
+    const onnxModel = loadOnnx(new Uint8Array(readFileSync(join(dir, 'out', 'lm.onnx'))));
+    expect(onnxModel.metadata['recurrent.vocab']).toBe(meta['recurrent.vocab']);
+    const fromOnnx = onnxModel.run({ ids, h0: new Tensor(new Float32Array(2 * 2 * 16), [2, 2, 16]), c0: new Tensor(new Float32Array(2 * 2 * 16), [2, 2, 16]) });
+    const expected = ref.forward(ids).logits;
+    const diff = Math.max(...Array.from(expected.data, (v, i) => Math.abs(v - (fromOnnx.output?.data[i] as number))));
+    expect(diff).toBeLessThanOrEqual(1e-5);
+    const bad = cli('export', ckpt, '--out', 'out/lm.bin');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^recurrent: --format: expected 'safetensors' or 'onnx'/);
+    expect(cli('export', ckpt, '--out', 'x.safetensors', '--dtype', 'F8').stderr).toMatch(/--dtype: expected F32, F16 or BF16/);
   });
 
   it('train from a text file and a JSON config, then resume', () => {
