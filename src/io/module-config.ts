@@ -17,6 +17,13 @@ import { RNNCell } from '../rnn/cells/rnn-cell.js';
 import { LSTMCell } from '../rnn/cells/lstm-cell.js';
 import { GRUCell } from '../rnn/cells/gru-cell.js';
 import { CharLM } from '../models/char-lm.js';
+import type { CellStack } from '../rnn/family/stack.js';
+import { JordanRNN } from '../rnn/family/jordan.js';
+import { VariantLSTM, PeepholeLSTM, CoupledLSTM } from '../rnn/family/lstm-variants.js';
+import { ClockworkRNN } from '../rnn/family/clockwork.js';
+import { IndRNN } from '../rnn/family/indrnn.js';
+import { MinGRU, MinLSTM } from '../rnn/family/min-rnn.js';
+import { QRNN } from '../rnn/family/qrnn.js';
 
 /** A JSON-serialisable description of a module: its type name and constructor options. */
 export interface ModuleConfig {
@@ -37,7 +44,7 @@ export interface ModuleType<M extends Module = Module> {
   readonly required?: readonly string[];
 }
 
-type Kind = 'int' | 'number' | 'boolean' | 'string' | 'int|null' | 'modules';
+type Kind = 'int' | 'number' | 'boolean' | 'string' | 'int|null' | 'number|null' | 'ints' | 'modules';
 
 const registry = new Map<string, ModuleType>();
 
@@ -74,9 +81,14 @@ function checkKind(source: string, path: string, key: string, kind: Kind, v: unk
         : kind === 'boolean' ? typeof v === 'boolean'
           : kind === 'string' ? typeof v === 'string'
             : kind === 'int|null' ? v === null || Number.isSafeInteger(v)
-              : Array.isArray(v);
+              : kind === 'number|null' ? v === null || (typeof v === 'number' && Number.isFinite(v))
+                : kind === 'ints' ? Array.isArray(v) && v.every((x) => Number.isSafeInteger(x))
+                  : Array.isArray(v);
   if (!ok) {
-    const expected = { int: 'an integer', number: 'a finite number', boolean: 'a boolean', string: 'a string', 'int|null': 'an integer or null', modules: 'an array of module configs' }[kind];
+    const expected = {
+      int: 'an integer', number: 'a finite number', boolean: 'a boolean', string: 'a string', 'int|null': 'an integer or null',
+      'number|null': 'a finite number or null', ints: 'an array of integers', modules: 'an array of module configs',
+    }[kind];
     throw new SerializationError(source, `config key '${path}${key}': expected ${expected}, got ${describeValue(v)}`);
   }
 }
@@ -169,10 +181,59 @@ registerModuleType('LSTM', {
 
 registerModuleType('GRU', {
   cls: GRU,
-  keys: rnnKeys,
+  keys: { ...rnnKeys, resetAfter: 'boolean' },
   required: ['inputSize', 'hiddenSize'],
-  toConfig: (m) => rnnConfig(m),
+  toConfig: (m) => ({ ...rnnConfig(m), resetAfter: m.resetAfter }),
   fromConfig: (c) => new GRU(c as never),
+});
+
+// The wider family (src/rnn/family): the options they share, then their own.
+const familyKeys = {
+  inputSize: 'int', hiddenSize: 'int', numLayers: 'int', bias: 'boolean', batchFirst: 'boolean', dropout: 'number',
+  bidirectional: 'boolean', merge: 'string', dtype: 'string',
+} as const satisfies Record<string, Kind>;
+function familyConfig(m: CellStack): Record<string, unknown> {
+  return {
+    inputSize: m.inputSize, hiddenSize: m.hiddenSize, numLayers: m.numLayers, bias: m.bias, batchFirst: m.batchFirst,
+    dropout: m.dropout, bidirectional: m.bidirectional, merge: m.merge, dtype: m.dtype,
+  };
+}
+registerModuleType('JordanRNN', {
+  cls: JordanRNN, keys: { ...familyKeys, outputSize: 'int', nonlinearity: 'string', outputActivation: 'string' }, required: ['inputSize', 'hiddenSize', 'outputSize'],
+  toConfig: (m) => ({ ...familyConfig(m), outputSize: m.jordanOutputSize, nonlinearity: m.nonlinearity, outputActivation: m.outputActivation }),
+  fromConfig: (c) => new JordanRNN(c as never),
+});
+registerModuleType('VariantLSTM', {
+  cls: VariantLSTM, keys: { ...familyKeys, peepholes: 'boolean', coupled: 'boolean', projSize: 'int' }, required: ['inputSize', 'hiddenSize'],
+  toConfig: (m) => ({ ...familyConfig(m), peepholes: m.peepholes, coupled: m.coupled, projSize: m.projSize }),
+  fromConfig: (c) => new VariantLSTM(c as never),
+});
+registerModuleType('PeepholeLSTM', {
+  cls: PeepholeLSTM, keys: { ...familyKeys, coupled: 'boolean', projSize: 'int' }, required: ['inputSize', 'hiddenSize'],
+  toConfig: (m) => ({ ...familyConfig(m), coupled: m.coupled, projSize: m.projSize }),
+  fromConfig: (c) => new PeepholeLSTM(c as never),
+});
+registerModuleType('CoupledLSTM', {
+  cls: CoupledLSTM, keys: { ...familyKeys, peepholes: 'boolean', projSize: 'int' }, required: ['inputSize', 'hiddenSize'],
+  toConfig: (m) => ({ ...familyConfig(m), peepholes: m.peepholes, projSize: m.projSize }),
+  fromConfig: (c) => new CoupledLSTM(c as never),
+});
+registerModuleType('ClockworkRNN', {
+  cls: ClockworkRNN, keys: { ...familyKeys, periods: 'ints', nonlinearity: 'string' }, required: ['inputSize', 'hiddenSize'],
+  toConfig: (m) => ({ ...familyConfig(m), periods: [...m.periods], nonlinearity: m.nonlinearity }),
+  fromConfig: (c) => new ClockworkRNN(c as never),
+});
+registerModuleType('IndRNN', {
+  cls: IndRNN, keys: { ...familyKeys, nonlinearity: 'string', recurrentMax: 'number|null' }, required: ['inputSize', 'hiddenSize'],
+  toConfig: (m) => ({ ...familyConfig(m), nonlinearity: m.nonlinearity, recurrentMax: m.recurrentMax }),
+  fromConfig: (c) => new IndRNN({ ...(c as object), recurrentMax: (c.recurrentMax as number | null | undefined) ?? undefined } as never),
+});
+registerModuleType('MinGRU', { cls: MinGRU, keys: familyKeys, required: ['inputSize', 'hiddenSize'], toConfig: (m) => familyConfig(m), fromConfig: (c) => new MinGRU(c as never) });
+registerModuleType('MinLSTM', { cls: MinLSTM, keys: familyKeys, required: ['inputSize', 'hiddenSize'], toConfig: (m) => familyConfig(m), fromConfig: (c) => new MinLSTM(c as never) });
+registerModuleType('QRNN', {
+  cls: QRNN, keys: { ...familyKeys, window: 'int' }, required: ['inputSize', 'hiddenSize'],
+  toConfig: (m) => ({ ...familyConfig(m), window: m.window }),
+  fromConfig: (c) => new QRNN(c as never),
 });
 
 const cellKeys = { inputSize: 'int', hiddenSize: 'int', bias: 'boolean', dtype: 'string' } as const satisfies Record<string, Kind>;

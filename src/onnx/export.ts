@@ -1,7 +1,8 @@
 // ONNX export of a recurrent stack — [Embedding] → RNN/LSTM/GRU (any layers, either
 // direction, batchFirst, any merge) → [Linear] — with ONNX's own LSTM/GRU/RNN operators,
 // one node per layer. Gate orders are converted from PyTorch's (LSTM i,f,g,o → ONNX
-// i,o,f,c; GRU r,z,n → z,r,h; GRU exported with linear_before_reset = 1, PyTorch's form).
+// i,o,f,c; GRU r,z,n → z,r,h; linear_before_reset = 1 for PyTorch's GRU, 0 for the
+// original form, GRU({ resetAfter: false })).
 //
 // Graph inputs: `ids` (int64 [T, B]) with an embedding, else `input` (float [T, B, I]);
 // [B, T, …] with batchFirst; optional `h0` ([layers·D, B, H]), `c0` (LSTM) and
@@ -16,6 +17,7 @@ import { Embedding } from '../nn/embedding.js';
 import { Linear } from '../nn/linear.js';
 import { RNNBase } from '../rnn/rnn-base.js';
 import { RNN } from '../rnn/layers/rnn.js';
+import type { GRU } from '../rnn/layers/gru.js';
 import { makeInitializer, makeModel, makeNode, makeValueInfo, type AttributeValue, type ValueInfo } from './build.js';
 import type { INodeProto, ITensorProto } from './proto.js';
 
@@ -142,7 +144,7 @@ export function exportOnnx(model: Module | RecurrentStack, options: ExportOnnxOp
       }
     }
     const attrs: Record<string, AttributeValue | undefined> = { hidden_size: H, direction: D === 2 ? 'bidirectional' : 'forward' };
-    if (kind === 'GRU') attrs.linear_before_reset = 1;
+    if (kind === 'GRU') attrs.linear_before_reset = (rnn as GRU).resetAfter ? 1 : 0;
     if (rnn instanceof RNN && rnn.nonlinearity === 'relu') attrs.activations = Array.from({ length: D }, () => 'Relu');
     const nodeInputs = [x, `W_l${l}`, `R_l${l}`, rnn.bias ? `B_l${l}` : '', options.lengths ? 'lengths' : '', h0];
     if (kind === 'LSTM') nodeInputs.push(c0);

@@ -14,3 +14,4 @@ export { where, maskedFill, gt, ge, lt, le, eq, ne } from './where.js';
 export { linear } from './linear.js';
 export { crossEntropy, nllLoss, mseLoss, bceWithLogits, type Reduction, type CrossEntropyOptions } from './loss.js';
 export * from './sequence.js';
+export { linearScan } from './scan.js';

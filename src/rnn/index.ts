@@ -9,3 +9,4 @@ export { LSTMCell } from './cells/lstm-cell.js';
 export { GRUCell } from './cells/gru-cell.js';
 export type { CellOptions } from './cells/cell-base.js';
 export { rnnCell, lstmCell, gruCell } from './cell-functions.js';
+export * from './family/index.js';

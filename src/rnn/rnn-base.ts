@@ -116,6 +116,11 @@ export abstract class RNNBase extends Module {
       throw new ArgumentError(layerName, 'options', 'an object with inputSize and hiddenSize', options);
     }
     this.mode = mode;
+    for (const k of ['peepholes', 'coupled'] as const) {
+      if (k in options) {
+        throw new ArgumentError(layerName, k, `absent: ${k === 'peepholes' ? 'peepholes' : 'coupled gates'} are an LSTM variant (use PeepholeLSTM, CoupledLSTM or VariantLSTM)`, (options as unknown as Record<string, unknown>)[k]);
+      }
+    }
     this.inputSize = positiveInt(layerName, 'inputSize', options.inputSize);
     this.hiddenSize = positiveInt(layerName, 'hiddenSize', options.hiddenSize);
     this.numLayers = positiveInt(layerName, 'numLayers', options.numLayers ?? 1);
