@@ -16,14 +16,18 @@ import type { Module } from '../nn/module.js';
 import { Embedding } from '../nn/embedding.js';
 import { Linear } from '../nn/linear.js';
 import { RNNBase } from '../rnn/rnn-base.js';
+import { VariantLSTM } from '../rnn/family/lstm-variants.js';
 import { RNN } from '../rnn/layers/rnn.js';
 import type { GRU } from '../rnn/layers/gru.js';
 import { makeInitializer, makeModel, makeNode, makeValueInfo, type AttributeValue, type ValueInfo } from './build.js';
 import type { INodeProto, ITensorProto } from './proto.js';
 
+type Recurrent = RNNBase | VariantLSTM;
+
 export interface RecurrentStack {
   embedding?: Embedding | null;
-  rnn: RNNBase;
+  /** PyTorch's RNN/LSTM/GRU (the original GRU too), or an LSTM variant (peepholes, coupled gates). */
+  rnn: Recurrent;
   head?: Linear | null;
 }
 
@@ -42,27 +46,31 @@ export interface ExportOnnxOptions {
 
 /** The parts of a model the exporter understands: an RNN layer, or a module with them. */
 function partsOf(model: Module | RecurrentStack): RecurrentStack {
-  if (model instanceof RNNBase) return { rnn: model };
+  const isRecurrent = (v: unknown): v is Recurrent => v instanceof RNNBase || v instanceof VariantLSTM;
+  if (isRecurrent(model)) return { rnn: model };
   const m = model as unknown as Record<string, unknown>;
-  if (m.rnn instanceof RNNBase) return model as RecurrentStack;
+  if (isRecurrent(m.rnn)) return model as RecurrentStack;
   // A module with one recurrent child, at most one Embedding and one Linear (e.g. CharLM).
   const children = (model as Module).namedChildren?.() ?? [];
-  const rnns = children.filter(([, c]) => c instanceof RNNBase);
+  const rnns = children.filter(([, c]) => isRecurrent(c));
   const embeds = children.filter(([, c]) => c instanceof Embedding);
   const heads = children.filter(([, c]) => c instanceof Linear);
   if (rnns.length !== 1 || embeds.length > 1 || heads.length > 1 || children.length !== rnns.length + embeds.length + heads.length) {
     throw new ArgumentError('exportOnnx', 'model', 'an RNN/LSTM/GRU layer, {embedding?, rnn, head?}, or a module whose children are one recurrent layer with at most one Embedding and one Linear', model);
   }
-  return { rnn: rnns[0]?.[1] as RNNBase, embedding: (embeds[0]?.[1] as Embedding | undefined) ?? null, head: (heads[0]?.[1] as Linear | undefined) ?? null };
+  return { rnn: rnns[0]?.[1] as Recurrent, embedding: (embeds[0]?.[1] as Embedding | undefined) ?? null, head: (heads[0]?.[1] as Linear | undefined) ?? null };
 }
 
 // ONNX gate block k ← PyTorch gate block ORDER[k].
 const ORDER = { LSTM: [0, 3, 1, 2], GRU: [1, 0, 2], RNN: [0] } as const;
 
+/** Gate blocks of H rows taken in `order` (−1: a block of zeros, for a gate the layer lacks). */
 function reorderRows(src: Tensor, order: readonly number[], H: number): Float32Array {
   const cols = src.ndim === 2 ? (src.shape[1] as number) : 1;
   const out = new Float32Array(order.length * H * cols);
-  order.forEach((from, k) => out.set(Float32Array.from(src.data.subarray(from * H * cols, (from + 1) * H * cols)), k * H * cols));
+  order.forEach((from, k) => {
+    if (from >= 0) out.set(Float32Array.from(src.data.subarray(from * H * cols, (from + 1) * H * cols)), k * H * cols);
+  });
   return out;
 }
 
@@ -73,11 +81,13 @@ export function exportOnnx(model: Module | RecurrentStack, options: ExportOnnxOp
   const opset = options.opset ?? 14;
   if (!Number.isInteger(opset) || opset < 13 || opset > 17) throw new ArgumentError(op, 'options.opset', 'an integer from 13 to 17', opset);
   if (rnn.projSize > 0) throw new ArgumentError(op, 'model', 'an LSTM without projSize (ONNX\'s LSTM operator has no projection)', `projSize=${rnn.projSize}`);
-  const kind = rnn.mode === 'LSTM' ? 'LSTM' : rnn.mode === 'GRU' ? 'GRU' : 'RNN';
+  const variant = rnn instanceof VariantLSTM ? rnn : null;
+  const kind = variant || (rnn as RNNBase).mode === 'LSTM' ? 'LSTM' : (rnn as RNNBase).mode === 'GRU' ? 'GRU' : 'RNN';
   const H = rnn.hiddenSize;
   const D = rnn.numDirections;
   const L = rnn.numLayers;
-  const order = ORDER[kind];
+  // A coupled LSTM has gate rows i, g, o: ONNX's forget rows are zeros (unused with input_forget = 1).
+  const order = variant?.coupled ? [0, 2, -1, 1] : ORDER[kind];
   const nodes: INodeProto[] = [];
   const inits: ITensorProto[] = [];
   const inputs: ValueInfo[] = [];
@@ -130,6 +140,18 @@ export function exportOnnx(model: Module | RecurrentStack, options: ExportOnnxOp
     }
     inits.push(makeInitializer(`W_l${l}`, new Tensor(W, [D, G * H, I])), makeInitializer(`R_l${l}`, new Tensor(R, [D, G * H, H])));
     if (rnn.bias) inits.push(makeInitializer(`B_l${l}`, new Tensor(B, [D, 2 * G * H])));
+    if (variant?.peepholes) {
+      // ONNX's P: [D, 3H] in i, o, f order.
+      const Pw = new Float32Array(D * 3 * H);
+      for (let d = 0; d < D; d++) {
+        const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
+        (['ci', 'co', 'cf'] as const).forEach((n, k) => {
+          const p = sd[`weight_${n}${sfx}`];
+          if (p) Pw.set(Float32Array.from(p.data), d * 3 * H + k * H);
+        });
+      }
+      inits.push(makeInitializer(`P_l${l}`, new Tensor(Pw, [D, 3 * H])));
+    }
     let h0 = '';
     let c0 = '';
     if (options.initialState) {
@@ -147,7 +169,8 @@ export function exportOnnx(model: Module | RecurrentStack, options: ExportOnnxOp
     if (kind === 'GRU') attrs.linear_before_reset = (rnn as GRU).resetAfter ? 1 : 0;
     if (rnn instanceof RNN && rnn.nonlinearity === 'relu') attrs.activations = Array.from({ length: D }, () => 'Relu');
     const nodeInputs = [x, `W_l${l}`, `R_l${l}`, rnn.bias ? `B_l${l}` : '', options.lengths ? 'lengths' : '', h0];
-    if (kind === 'LSTM') nodeInputs.push(c0);
+    if (kind === 'LSTM') nodeInputs.push(c0, variant?.peepholes ? `P_l${l}` : '');
+    if (variant?.coupled) attrs.input_forget = 1;
     while (nodeInputs[nodeInputs.length - 1] === '') nodeInputs.pop();
     const outs = [`Y_l${l}`, `Yh_l${l}`, ...(kind === 'LSTM' ? [`Yc_l${l}`] : [])];
     nodes.push(makeNode(kind, nodeInputs, outs, attrs, `${kind.toLowerCase()}_l${l}`));
