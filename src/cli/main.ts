@@ -171,8 +171,25 @@ async function runTraining(out: Output, text: string, config: LMTrainConfig, dir
   process.on('SIGINT', onSigint);
   out.startBar();
   let lastJson = 0;
+  const trainLoss: [number, number][] = [];
+  const valLoss: [number, number][] = [];
+  const drawCurve = async (): Promise<void> => {
+    // Training loss averaged over windows (at most ~300 points), validation loss as measured.
+    const w = Math.max(1, Math.ceil(trainLoss.length / 300));
+    const smooth: [number, number][] = [];
+    for (let i = 0; i < trainLoss.length; i += w) {
+      const win = trainLoss.slice(i, i + w);
+      smooth.push([(win[win.length - 1] as [number, number])[0], win.reduce((a, p) => a + p[1], 0) / win.length]);
+    }
+    const { lineChartSVG } = await import('../node/plot.js'); // loaded only when a chart is drawn
+    const svg = await lineChartSVG([{ name: 'training loss', points: smooth }, { name: 'validation loss', points: valLoss }], {
+      title: 'character language model', xLabel: 'step', yLabel: 'loss (nats per character)',
+    });
+    writeFileAtomic(join(dir, 'curve.svg'), new TextEncoder().encode(svg));
+  };
   const reporter: Reporter = {
     step: (r) => {
+      trainLoss.push([r.step, r.loss]);
       const remaining = r.progress > 0 ? Math.max(0, Math.round(r.seconds / r.progress - r.seconds)) : '?';
       out.updateBar(r.progress, { step: r.step, loss: r.loss.toFixed(3), tps: Math.round(r.tokensPerSecond).toLocaleString('en-US'), elapsed: Math.round(r.seconds), remaining });
       if (out.o.json && r.seconds - lastJson >= 1) {
@@ -183,6 +200,7 @@ async function runTraining(out: Output, text: string, config: LMTrainConfig, dir
     eval: (r: EvalReport) => {
       csv.push(`${r.step},${r.valLoss},${r.valBitsPerChar},${r.seconds}`);
       writeFileSync(join(dir, 'curve.csv'), `${csv.join('\n')}\n`);
+      valLoss.push([r.step, r.valLoss]);
       out.info(`step ${r.step}: validation loss ${r.valLoss.toFixed(4)} (${r.valBitsPerChar.toFixed(3)} bits/char)`, { event: 'eval', ...r });
     },
     sample: (step, s) => out.info(`--- sample at step ${step}:\n${s}\n---`, { event: 'sample', step, text: s }),
@@ -198,11 +216,12 @@ async function runTraining(out: Output, text: string, config: LMTrainConfig, dir
     process.off('SIGINT', onSigint);
   }
   saveLM(ckptPath, result, data.vocab, config);
+  await drawCurve();
   const last = result.curve[result.curve.length - 1] as EvalReport;
   const final = sample(result.model, data.vocab, 'The ', 300, 0.8, new Generator(config.seed + 2));
   out.info(`\n--- sample after ${result.steps} steps (temperature 0.8):\n${final}\n---`, { event: 'sample', step: result.steps, text: final });
   out.result(
-    `${result.interrupted ? 'interrupted; ' : ''}saved ${ckptPath} after ${result.steps} steps in ${result.seconds.toFixed(0)} s: validation ${last.valLoss.toFixed(4)} nats/char (${last.valBitsPerChar.toFixed(3)} bits/char); curve in ${join(dir, 'curve.csv')}\n` +
+    `${result.interrupted ? 'interrupted; ' : ''}saved ${ckptPath} after ${result.steps} steps in ${result.seconds.toFixed(0)} s: validation ${last.valLoss.toFixed(4)} nats/char (${last.valBitsPerChar.toFixed(3)} bits/char); curve in ${join(dir, 'curve.csv')} and ${join(dir, 'curve.svg')}\n` +
       `sample from it:  npx recurrent sample ${ckptPath} --prompt "The whale" --length 400`,
     { event: 'done', checkpoint: ckptPath, steps: result.steps, seconds: result.seconds, valLoss: last.valLoss, valBitsPerChar: last.valBitsPerChar, interrupted: result.interrupted },
   );

@@ -51,6 +51,9 @@ describe('recurrent CLI', () => {
     ckpt = join(dir, done.checkpoint);
     expect(existsSync(ckpt)).toBe(true);
     expect(readFileSync(join(dir, 'demo', 'curve.csv'), 'utf8')).toMatch(/^step,val_loss,val_bits_per_char,seconds\n3,/);
+    const svg = readFileSync(join(dir, 'demo', 'curve.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg).toContain('validation loss');
     expect(events.some((e) => e.event === 'sample' && typeof e.text === 'string' && (e.text as string).startsWith('The '))).toBe(true);
   });
 
