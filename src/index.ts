@@ -48,6 +48,7 @@ export { Trainer, earlyStopping, checkpointEvery, logEvery, type TrainerOptions,
 export * from './optim/index.js';
 
 // Ready-made models
+export { makeRecurrent, runRecurrent, cellTypeOf, isCellType, CELL_TYPES, type CellType, type RecurrentLayer, type RecurrentSpec } from './models/recurrent-factory.js';
 export { CharLM, sample as sampleText, sampleIndex, detachState, type CharLMOptions, type LMState } from './models/char-lm.js';
 
 // ONNX

@@ -9,8 +9,12 @@
 //   npm run tasks                       # everything (about an hour on 2 cores)
 //   npm run tasks -- --quick            # a few steps of each, to check it runs
 //   npm run tasks -- --only adding --lengths 200 --models lstm,gru,rnn
+//   Two processes in parallel (one thread each), then one report from both:
+//   RECURRENT_THREADS=1 npm run tasks -- --models lstm,gru --tag a &
+//   RECURRENT_THREADS=1 npm run tasks -- --models rnn,clockwork,indrnn,mingru --tag b --skip-extras &
+//   wait; npm run tasks -- --report
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import {
   RNN, LSTM, GRU, ClockworkRNN, IndRNN, MinGRU, Linear, Adam, Generator, Tensor, clipGradNorm, crossEntropy, lastStep, mseLoss, noGrad,
@@ -23,12 +27,27 @@ const program = new Command()
   .option('--only <task>', 'adding, copy, generation, gradients or cost')
   .option('--lengths <list>', 'adding-problem lengths', '50,100,200,400')
   .option('--models <list>', 'models to train', 'rnn,lstm,gru,clockwork,indrnn,mingru')
-  .option('--seconds <n>', 'time budget per run', '240')
+  .option('--seconds <n>', 'time budget per run (default: by task and length, see BUDGET)')
   .option('--out <dir>', 'where results go', 'docs')
+  .option('--tag <name>', 'results file suffix (results-<tag>.json), for runs split across processes', 'main')
+  .option('--skip-extras', 'skip the gradient-norm figure and the cost measurement')
+  .option('--report', 'only write docs/long-range.md and the figures from the results files present')
   .parse();
-const opts = program.opts<{ quick?: boolean; only?: string; lengths: string; models: string; seconds: string; out: string }>();
+const opts = program.opts<{ quick?: boolean; only?: string; lengths: string; models: string; seconds?: string; out: string; tag: string; skipExtras?: boolean; report?: boolean }>();
 const quick = Boolean(opts.quick);
-const budgetSeconds = quick ? 5 : Number(opts.seconds);
+/** Seconds per run: enough for the LSTM and GRU to get off the adding problem's plateau at T = 200. */
+function budget(task: string, T: number): number {
+  if (quick) return 5;
+  if (opts.seconds) return Number(opts.seconds);
+  if (task === 'adding') return T <= 100 ? 600 : T <= 200 ? 900 : 600;
+  return task === 'copy' ? 300 : 240;
+}
+/** Updates per run, the same for every model: the budget that matters for learning. */
+function maxSteps(task: string, T: number): number {
+  if (quick) return 10;
+  if (task === 'adding') return T <= 200 ? 6000 : 3000;
+  return task === 'copy' ? 4000 : 3000;
+}
 const modelNames = opts.models.split(',');
 const H = 64;
 const outDir = opts.out;
@@ -81,6 +100,8 @@ interface RunResult {
   loss: number;
   /** Step at which the task counted as solved, or null. */
   solvedAt: number | null;
+  /** The run's time budget (s). */
+  budget: number;
   curve: [number, number][];
 }
 
@@ -91,6 +112,7 @@ function train(
   maxSteps: number, evalEvery: number,
 ): RunResult {
   const opt = new Adam(net.params, { lr });
+  const budgetSeconds = budget(task, T);
   const t0 = performance.now();
   const curve: [number, number][] = [];
   let solvedAt: number | null = null;
@@ -120,7 +142,16 @@ function train(
     last = evaluate();
     curve.push([step, last.loss]);
   }
-  return { task, model, T, steps: step, seconds: (performance.now() - t0) / 1000, metric: last.metric, loss: last.loss, solvedAt, curve };
+  const r = { task, model, T, steps: step, seconds: (performance.now() - t0) / 1000, budget: budgetSeconds, metric: last.metric, loss: last.loss, solvedAt, curve };
+  saveResult(r);
+  return r;
+}
+
+const resultsFile = `${outDir}/long-range/results-${opts.tag}.json`;
+const saved: { results: RunResult[]; gradientNorms: unknown; clockworkCost: unknown } = { results: [], gradientNorms: null, clockworkCost: null };
+function saveResult(r: RunResult): void {
+  saved.results.push(r);
+  writeFileSync(resultsFile, `${JSON.stringify({ date: new Date().toISOString(), backend: describeBackend(), hidden: H, ...saved })}\n`);
 }
 
 function addingRun(model: string, T: number): RunResult {
@@ -138,7 +169,7 @@ function addingRun(model: string, T: number): RunResult {
       const mse = mseLoss(predict(val.x), val.y).item();
       return { loss: mse, metric: mse, solved: mse < 0.01 };
     }),
-    quick ? 10 : 6000, quick ? 5 : 100);
+    maxSteps('adding', T), quick ? 5 : 100);
 }
 
 function oneHot(ids: Tensor, classes: number): Tensor {
@@ -182,7 +213,7 @@ function copyRun(model: string, T: number): RunResult {
       const acc = right / (L * B);
       return { loss, metric: acc, solved: acc > 0.99 };
     }),
-    quick ? 10 : 6000, quick ? 5 : 100);
+    maxSteps('copy', T), quick ? 5 : 100);
 }
 
 function generationRun(model: string): RunResult {
@@ -200,7 +231,7 @@ function generationRun(model: string): RunResult {
       const mse = mseLoss(predict(), y).item();
       return { loss: mse, metric: mse / variance, solved: false };
     }),
-    quick ? 10 : 4000, quick ? 5 : 100);
+    maxSteps('generation', T), quick ? 5 : 100);
 }
 
 async function gradientNorms(): Promise<{ T: number; series: Record<string, number[]> }> {
@@ -254,49 +285,61 @@ function clockworkCost(): { full: number; clockwork: number; ratio: number } {
 async function main(): Promise<void> {
   manualSeed(1);
   const started = Date.now();
-  const results: RunResult[] = [];
   const only = opts.only;
-  let grads: Awaited<ReturnType<typeof gradientNorms>> | null = null;
-  let cost: ReturnType<typeof clockworkCost> | null = null;
-  if (!only || only === 'gradients') grads = await gradientNorms();
-  if (!only || only === 'cost') cost = clockworkCost();
-  if (!only || only === 'adding') {
-    for (const T of opts.lengths.split(',').map(Number)) for (const m of modelNames) results.push(addingRun(m, T));
-    const t200 = results.filter((r) => r.task === 'adding' && r.T === 200);
-    if (t200.length) {
-      writeFileSync(`${outDir}/long-range/adding-200.svg`, await lineChartSVG(t200.map((r) => ({ name: LABEL[r.model] ?? r.model, points: r.curve })), {
-        title: 'adding problem, T = 200: validation MSE', xLabel: 'training step (batch of 32)', yLabel: 'MSE (log scale)', logY: true,
-      }));
+  if (!opts.report) {
+    if (!opts.skipExtras && (!only || only === 'gradients')) saved.gradientNorms = await gradientNorms();
+    if (!opts.skipExtras && (!only || only === 'cost')) saved.clockworkCost = clockworkCost();
+    if (!only || only === 'adding') {
+      const lengths = opts.lengths.split(',').map(Number);
+      // T = 200 first: it is the length the comparison hinges on.
+      for (const T of [...lengths.filter((t) => t === 200), ...lengths.filter((t) => t !== 200)]) for (const m of modelNames) addingRun(m, T);
     }
+    if (!only || only === 'copy') for (const m of modelNames) copyRun(m, 50);
+    if (!only || only === 'generation') for (const m of modelNames) generationRun(m);
+    process.stdout.write(`runs done in ${((Date.now() - started) / 60000).toFixed(1)} min\n`);
   }
-  if (!only || only === 'copy') for (const m of modelNames) results.push(copyRun(m, 50));
-  if (!only || only === 'generation') {
-    for (const m of modelNames) results.push(generationRun(m));
-    const gen = results.filter((r) => r.task === 'generation');
+  if (quick) return;
+  // The report: every results file of the directory (runs may have been split across processes).
+  const files = readdirSync(`${outDir}/long-range`).filter((f) => /^results-.*\.json$/.test(f));
+  const all = files.map((f) => JSON.parse(readFileSync(`${outDir}/long-range/${f}`, 'utf8')) as typeof saved & { date: string; backend: string });
+  const results = all.flatMap((a) => a.results);
+  const grads = (all.find((a) => a.gradientNorms)?.gradientNorms ?? null) as Awaited<ReturnType<typeof gradientNorms>> | null;
+  const cost = (all.find((a) => a.clockworkCost)?.clockworkCost ?? null) as ReturnType<typeof clockworkCost> | null;
+  const t200 = results.filter((r) => r.task === 'adding' && r.T === 200);
+  if (t200.length) {
+    writeFileSync(`${outDir}/long-range/adding-200.svg`, await lineChartSVG(t200.map((r) => ({ name: LABEL[r.model] ?? r.model, points: r.curve })), {
+      title: 'adding problem, T = 200: validation MSE', xLabel: 'training step (batch of 32)', yLabel: 'MSE (log scale)', logY: true,
+    }));
+  }
+  const gen = results.filter((r) => r.task === 'generation');
+  if (gen.length) {
     writeFileSync(`${outDir}/long-range/generation.svg`, await lineChartSVG(gen.map((r) => ({ name: LABEL[r.model] ?? r.model, points: r.curve })), {
       title: 'sequence generation (320 samples, no input): MSE', xLabel: 'training step', yLabel: 'MSE (log scale)', logY: true,
     }));
   }
-  writeFileSync(`${outDir}/long-range/results.json`, `${JSON.stringify({ date: new Date().toISOString(), backend: describeBackend(), quick, budgetSeconds, hidden: H, results: results.map(({ curve, ...r }) => r), gradientNorms: grads, clockworkCost: cost }, null, 1)}\n`);
-  if (!quick) writeFileSync(`${outDir}/long-range.md`, report(results, grads, cost, (Date.now() - started) / 60000));
-  process.stdout.write(`done in ${((Date.now() - started) / 60000).toFixed(1)} min\n`);
+  const minutes = results.reduce((a, r) => a + r.seconds, 0) / 60;
+  writeFileSync(`${outDir}/long-range.md`, report(results, grads, cost, minutes, all.map((a) => a.backend)[0] ?? describeBackend()));
+  process.stdout.write(`wrote ${outDir}/long-range.md from ${files.join(', ')}\n`);
 }
 
-function report(results: RunResult[], grads: Awaited<ReturnType<typeof gradientNorms>> | null, cost: ReturnType<typeof clockworkCost> | null, minutes: number): string {
+function report(results: RunResult[], grads: Awaited<ReturnType<typeof gradientNorms>> | null, cost: ReturnType<typeof clockworkCost> | null, minutes: number, backend: string): string {
+  const models = [...new Set(results.map((r) => r.model))].sort((a, b) => Object.keys(LABEL).indexOf(a) - Object.keys(LABEL).indexOf(b));
   const lines: string[] = [
     '# Long-range tasks', '',
     '<!-- Generated by examples/long-range/run.ts (npm run tasks); do not edit by hand. -->', '',
-    `Generated on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC in ${minutes.toFixed(0)} minutes (${describeBackend().split(';')[0]}).`,
-    `Every model has ${H} hidden units (Clockwork RNN: 8 groups of 8, periods 1, 2, 4, …, 128), a linear head, Adam, gradient-norm clipping at 1,`,
-    `batches of 32 and the same budget per run: at most ${budgetSeconds} s (and 6000 steps). A run stops as soon as it counts as solved.`, '',
+    `Generated on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC from ${minutes.toFixed(0)} minutes of training (${backend.split(',')[0]}).`,
+    `Every model has ${H} hidden units (Clockwork RNN: 8 groups of 8, periods 1, 2, 4, …, 128; IndRNN: relu, |u| ≤ 2^(1/T)), a linear head, Adam (learning rate 0.002; 0.003 for generation),`,
+    'gradient-norm clipping at 1, batches of 32, and for each task and length the same number of updates for every model (6000 for the adding problem up to T = 200, 3000 at T = 400, 4000 for copy memory, 3000 for generation; a time limit guards each run).',
+    'A run stops as soon as it counts as solved. One seed per run: these are single runs, not averages.', '',
   ];
   const adding = results.filter((r) => r.task === 'adding');
   if (adding.length) {
     const Ts = [...new Set(adding.map((r) => r.T))];
     lines.push('## Adding problem', '',
-      'Validation MSE on 512 fixed sequences at the end of the run (baseline: always predicting 1 gives 0.167); solved = MSE < 0.01, with the step at which it got there.', '',
+      'Validation MSE on 512 fixed sequences at the end of the run (baseline: always predicting 1 gives 0.167); solved = MSE < 0.01, with the step at which it got there.',
+      'Each cell: final validation MSE, then the step at which it was solved or the steps run, then the wall-clock time of the run (single thread, two runs in parallel on the two cores).', '',
       `| model | ${Ts.map((T) => `T = ${T}`).join(' | ')} |`, `| --- | ${Ts.map(() => '---').join(' | ')} |`);
-    for (const m of modelNames) {
+    for (const m of models) {
       lines.push(`| ${LABEL[m]} | ${Ts.map((T) => {
         const r = adding.find((x) => x.model === m && x.T === T);
         if (!r) return '—';
@@ -315,7 +358,7 @@ function report(results: RunResult[], grads: Awaited<ReturnType<typeof gradientN
   }
   const gen = results.filter((r) => r.task === 'generation');
   if (gen.length) {
-    lines.push('## Sequence generation', '', 'One waveform of 320 samples (src/data/tasks.ts: generationTarget) produced from no input; normalised MSE (MSE / variance of the target) at the end.', '',
+    lines.push('## Sequence generation', '', `One waveform of 320 samples (src/data/tasks.ts: generationTarget) produced from no input; normalised MSE (MSE / variance of the target) at the end.`, '',
       '| model | NMSE | steps | time |', '| --- | --- | --- | --- |');
     for (const r of gen) lines.push(`| ${LABEL[r.model]} | ${r.metric.toFixed(4)} | ${r.steps} | ${r.seconds.toFixed(0)} s |`);
     lines.push('', '![generation MSE](long-range/generation.svg)', '');

@@ -3,7 +3,12 @@
 // interruption with a checkpoint. Progress goes to a reporter (progress bar, JSON lines
 // or nothing); nothing here prints.
 
-import { Adam } from '../optim/adam.js';
+import { Adam, AdamW } from '../optim/adam.js';
+import { SGD } from '../optim/sgd.js';
+import { RMSprop } from '../optim/rmsprop.js';
+import { Adagrad } from '../optim/adagrad.js';
+import { CosineAnnealingLR, ReduceLROnPlateau, StepLR, WarmupCosineLR } from '../optim/schedule.js';
+import type { CellType } from '../models/recurrent-factory.js';
 import { clipGradNorm } from '../optim/clip.js';
 import { StreamBatches, splitByFraction } from '../data/batching.js';
 import { Vocab } from '../data/vocab.js';
@@ -20,13 +25,26 @@ export interface LMModelConfig {
   embed: number;
   hidden: number;
   layers: number;
+  /** Recurrent layer type (default 'lstm'). */
+  cell?: CellType;
 }
+
+export const OPTIMIZERS = ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+export const SCHEDULES = ['constant', 'cosine', 'warmup-cosine', 'step', 'plateau'] as const;
+export type ScheduleName = (typeof SCHEDULES)[number];
 
 export interface LMTrainConfig {
   model: LMModelConfig;
   batch: number;
   bptt: number;
   lr: number;
+  /** Optimizer (default 'adam'); SGD uses momentum 0.9. */
+  optimizer?: OptimizerName;
+  /** Weight decay (L2 for adam/sgd/rmsprop/adagrad, decoupled for adamw; default 0). */
+  weightDecay?: number;
+  /** Learning-rate schedule (default 'constant'). cosine and warmup-cosine need a step budget. */
+  schedule?: ScheduleName;
   clip: number;
   /** Stop after this many updates (0: no limit). */
   steps: number;
@@ -90,7 +108,8 @@ export interface Reporter {
 
 export interface TrainResult {
   model: CharLM;
-  optimizer: Adam;
+  optimizer: { stateDict(): unknown };
+  schedule: { stateDict(): unknown } | null;
   steps: number;
   seconds: number;
   curve: EvalReport[];
@@ -131,6 +150,7 @@ export interface TrainOptions {
   /** Continue from this model and optimizer state (resume). */
   model?: CharLM;
   optimizerState?: unknown;
+  scheduleState?: unknown;
   startStep?: number;
   reporter?: Reporter;
   /** Polled every step; true stops training (e.g. after Ctrl-C). */
@@ -145,8 +165,10 @@ export async function trainLM(o: TrainOptions): Promise<TrainResult> {
   const c = o.config;
   const model = o.model ?? new CharLM(o.data.vocab.size, { ...c.model, generator: new Generator(c.seed) });
   const params = model.parameters();
-  const optimizer = new Adam(params, { lr: c.lr });
+  const optimizer = makeOptimizer(c, params);
   if (o.optimizerState) optimizer.loadStateDict(o.optimizerState as never);
+  const schedule = makeSchedule(c, optimizer, (o.startStep ?? 0) + c.steps);
+  if (o.scheduleState && schedule) schedule.loadStateDict(o.scheduleState as never);
   const train = new StreamBatches(o.data.train, c.batch, c.bptt);
   const val = new StreamBatches(o.data.val, Math.max(1, Math.min(c.batch, Math.floor(o.data.val.length / 2))), c.bptt);
   const sampler = new Generator(c.seed + 1);
@@ -162,6 +184,7 @@ export async function trainLM(o: TrainOptions): Promise<TrainResult> {
   const done = (): boolean => (c.steps > 0 && step - first >= c.steps) || (c.seconds > 0 && seconds() >= c.seconds);
   const record = (): void => {
     const valLoss = evaluateLM(model, val, c.evalChunks);
+    if (schedule instanceof ReduceLROnPlateau) schedule.step(valLoss);
     const r = { step, valLoss, valBitsPerChar: bitsPerChar(valLoss), seconds: seconds() };
     curve.push(r);
     o.reporter?.eval?.(r);
@@ -182,6 +205,7 @@ export async function trainLM(o: TrainOptions): Promise<TrainResult> {
     loss.backward();
     clipGradNorm(params, c.clip);
     optimizer.step();
+    if (schedule && !(schedule instanceof ReduceLROnPlateau)) schedule.step();
     state = detachState(r.state);
     step++;
     tokens += T * B;
@@ -195,7 +219,44 @@ export async function trainLM(o: TrainOptions): Promise<TrainResult> {
     }
   }
   if (curve.length === 0 || (curve[curve.length - 1] as EvalReport).step !== step) record();
-  return { model, optimizer, steps: step, seconds: seconds(), curve, interrupted };
+  return { model, optimizer, schedule, steps: step, seconds: seconds(), curve, interrupted };
+}
+
+type AnyOptimizer = Adam | AdamW | SGD | RMSprop | Adagrad;
+type AnySchedule = CosineAnnealingLR | WarmupCosineLR | StepLR | ReduceLROnPlateau;
+
+/** The optimizer a config asks for. */
+export function makeOptimizer(c: LMTrainConfig, params: Tensor[]): AnyOptimizer {
+  const weightDecay = c.weightDecay ?? 0;
+  switch (c.optimizer ?? 'adam') {
+    case 'adam': return new Adam(params, { lr: c.lr, weightDecay });
+    case 'adamw': return new AdamW(params, { lr: c.lr, weightDecay });
+    case 'sgd': return new SGD(params, { lr: c.lr, momentum: 0.9, weightDecay });
+    case 'rmsprop': return new RMSprop(params, { lr: c.lr, weightDecay });
+    case 'adagrad': return new Adagrad(params, { lr: c.lr, weightDecay });
+    default: throw new ArgumentError('train', 'optimizer', `one of ${OPTIMIZERS.join(', ')}`, c.optimizer);
+  }
+}
+
+/**
+ * The schedule a config asks for, stepped once per update (plateau: once per evaluation,
+ * on the validation loss). cosine anneals to 0 over the step budget; warmup-cosine warms
+ * up over its first 5 %; step halves the rate every 1000 updates; plateau halves it after
+ * 3 evaluations without improvement.
+ */
+export function makeSchedule(c: LMTrainConfig, optimizer: AnyOptimizer, totalSteps: number): AnySchedule | null {
+  const name = c.schedule ?? 'constant';
+  if ((name === 'cosine' || name === 'warmup-cosine') && !(c.steps > 0)) {
+    throw new ArgumentError('train', 'schedule', `a step budget (--steps) for the ${name} schedule`, 'a time budget only');
+  }
+  switch (name) {
+    case 'constant': return null;
+    case 'cosine': return new CosineAnnealingLR(optimizer, totalSteps);
+    case 'warmup-cosine': return new WarmupCosineLR(optimizer, Math.max(1, Math.round(0.05 * totalSteps)), totalSteps);
+    case 'step': return new StepLR(optimizer, 1000, 0.5);
+    case 'plateau': return new ReduceLROnPlateau(optimizer, { factor: 0.5, patience: 3 });
+    default: throw new ArgumentError('train', 'schedule', `one of ${SCHEDULES.join(', ')}`, name);
+  }
 }
 
 /** A short sample for progress output: a prompt from the vocabulary, temperature 0.8. */

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { RnnError } from '../errors.js';
 import { Generator } from '../util/rng.js';
@@ -17,9 +17,10 @@ import { loadCheckpoint, saveCheckpoint, saveModule, writeFileAtomic } from '../
 import { exportOnnx } from '../onnx/export.js';
 import { mobyDick } from '../node/datasets.js';
 import { CharLM, sample } from '../models/char-lm.js';
+import { CELL_TYPES, type CellType } from '../models/recurrent-factory.js';
 import {
-  DEFAULT_LM_TRAIN, countParameters, evaluateText, prepareText, trainLM,
-  type EvalReport, type LMTrainConfig, type Reporter, type TrainResult,
+  DEFAULT_LM_TRAIN, OPTIMIZERS, SCHEDULES, countParameters, evaluateText, prepareText, trainLM,
+  type EvalReport, type OptimizerName, type ScheduleName, type LMTrainConfig, type Reporter, type TrainResult,
 } from './lm-training.js';
 
 const CHECKPOINT_KIND = 'char-lm';
@@ -118,6 +119,7 @@ interface LMCheckpoint {
   vocab: Vocab;
   step: number;
   optimizer: unknown;
+  scheduler: unknown;
   config: LMTrainConfig;
 }
 
@@ -126,6 +128,7 @@ function saveLM(path: string, r: TrainResult, vocab: Vocab, config: LMTrainConfi
   saveCheckpoint(path, r.model, {
     step: r.steps,
     optimizer: r.optimizer.stateDict(),
+    ...(r.schedule ? { scheduler: r.schedule.stateDict() } : {}),
     config: { kind: CHECKPOINT_KIND, vocab: vocab.toJSON(), train: config as unknown as Record<string, unknown> },
   });
 }
@@ -143,7 +146,7 @@ function loadLM(path: string): LMCheckpoint {
   const vocab = Vocab.fromJSON(cfg.vocab, path);
   const model = new CharLM(vocab.size, cfg.train.model);
   loadCheckpointWeights(model, ck, path);
-  return { model, vocab, step: ck.step ?? 0, optimizer: ck.optimizer, config: cfg.train };
+  return { model, vocab, step: ck.step ?? 0, optimizer: ck.optimizer, scheduler: ck.scheduler, config: cfg.train };
 }
 
 // ---- training with progress -----------------------------------------------------------------
@@ -155,14 +158,14 @@ async function runTraining(out: Output, text: string, config: LMTrainConfig, dir
   if (resumeFrom) {
     resume = loadLM(resumeFrom);
     const m = resume.config.model;
-    if (m.embed !== config.model.embed || m.hidden !== config.model.hidden || m.layers !== config.model.layers) {
-      throw new CliError(`--resume: the checkpoint's model (embed ${m.embed}, hidden ${m.hidden}, layers ${m.layers}) differs from the requested one`);
+    if (m.embed !== config.model.embed || m.hidden !== config.model.hidden || m.layers !== config.model.layers || (m.cell ?? 'lstm') !== (config.model.cell ?? 'lstm')) {
+      throw new CliError(`--resume: the checkpoint's model (${m.cell ?? 'lstm'}, embed ${m.embed}, hidden ${m.hidden}, layers ${m.layers}) differs from the requested one`);
     }
   }
   const data = prepareText(text, resume?.vocab);
   const params = countParameters((resume?.model ?? new CharLM(data.vocab.size, config.model)).parameters());
   out.info(`${describeBackend()}`, { event: 'start', backend: describeBackend(), vocabulary: data.vocab.size, characters: data.train.length + data.val.length, parameters: params });
-  out.info(`training a ${config.model.layers}-layer LSTM (embedding ${config.model.embed}, hidden ${config.model.hidden}, ${params.toLocaleString('en-US')} parameters) on ${(data.train.length + data.val.length).toLocaleString('en-US')} characters (${data.vocab.size} distinct)${resume ? `, resuming at step ${resume.step}` : ''}`);
+  out.info(`training a ${config.model.layers}-layer ${config.model.cell ?? 'lstm'} (embedding ${config.model.embed}, hidden ${config.model.hidden}, ${params.toLocaleString('en-US')} parameters) on ${(data.train.length + data.val.length).toLocaleString('en-US')} characters (${data.vocab.size} distinct)${resume ? `, resuming at step ${resume.step}` : ''}`);
   const csv = ['step,val_loss,val_bits_per_char,seconds'];
   let stop = false;
   const onSigint = (): void => {
@@ -209,7 +212,7 @@ async function runTraining(out: Output, text: string, config: LMTrainConfig, dir
   try {
     result = await trainLM({
       config, data, reporter, shouldStop: () => stop,
-      ...(resume ? { model: resume.model, optimizerState: resume.optimizer, startStep: resume.step } : {}),
+      ...(resume ? { model: resume.model, optimizerState: resume.optimizer, scheduleState: resume.scheduler ?? undefined, startStep: resume.step } : {}),
     });
   } finally {
     out.stopBar();
@@ -233,6 +236,10 @@ function trainConfigFrom(o: Record<string, unknown>, base: LMTrainConfig): LMTra
   if (o.embed !== undefined) c.model.embed = o.embed as number;
   if (o.hidden !== undefined) c.model.hidden = o.hidden as number;
   if (o.layers !== undefined) c.model.layers = o.layers as number;
+  if (o.cell !== undefined) c.model.cell = o.cell as CellType;
+  if (o.optimizer !== undefined) c.optimizer = o.optimizer as OptimizerName;
+  if (o.schedule !== undefined) c.schedule = o.schedule as ScheduleName;
+  if (o.weightDecay !== undefined) c.weightDecay = o.weightDecay as number;
   for (const k of ['batch', 'bptt', 'lr', 'clip', 'steps', 'evalEvery', 'evalChunks', 'seed'] as const) if (o[k] !== undefined) (c[k] as number) = o[k] as number;
   if (o.minutes !== undefined) c.seconds = (o.minutes as number) * 60;
   if (o.steps !== undefined && o.minutes === undefined) c.seconds = 0;
@@ -240,23 +247,34 @@ function trainConfigFrom(o: Record<string, unknown>, base: LMTrainConfig): LMTra
   return c;
 }
 
-/** Reads and checks a JSON config file for `train` (every key named, with its type). */
-function readConfigFile(path: string): Record<string, unknown> {
+/**
+ * Reads and checks a config file for `train`: JSON, or YAML for a .yaml/.yml file (every
+ * key named, with its type and, for names, its allowed values).
+ */
+async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+  if (!existsSync(path)) throw new CliError(`--config ${path}: no such file`);
+  const yamlFile = /\.ya?ml$/i.test(path);
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    const text = readFileSync(path, 'utf8');
+    raw = yamlFile ? (await import('yaml')).parse(text) : JSON.parse(text);
   } catch (e) {
-    throw new CliError(`--config ${path}: ${(e as Error).message}`);
+    throw new CliError(`--config ${path}: not valid ${yamlFile ? 'YAML' : 'JSON'}: ${(e as Error).message.split('\n')[0]}`, 2);
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CliError(`--config ${path}: expected a JSON object`);
-  const schema: Record<string, 'number' | 'string'> = {
-    text: 'string', dataset: 'string', embed: 'number', hidden: 'number', layers: 'number', batch: 'number', bptt: 'number',
-    lr: 'number', clip: 'number', steps: 'number', minutes: 'number', evalEvery: 'number', evalChunks: 'number', sampleEvery: 'number', seed: 'number', out: 'string',
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CliError(`--config ${path}: expected ${yamlFile ? 'a YAML mapping' : 'a JSON object'} of options`, 2);
+  const schema: Record<string, 'number' | 'string' | readonly string[]> = {
+    text: 'string', dataset: 'string', cell: CELL_TYPES, embed: 'number', hidden: 'number', layers: 'number', batch: 'number', bptt: 'number',
+    optimizer: OPTIMIZERS, lr: 'number', weightDecay: 'number', schedule: SCHEDULES, clip: 'number', steps: 'number', minutes: 'number',
+    evalEvery: 'number', evalChunks: 'number', sampleEvery: 'number', seed: 'number', out: 'string',
   };
   for (const [k, v] of Object.entries(raw)) {
     const want = schema[k];
     if (!want) throw new CliError(`--config ${path}: unknown key '${k}' (known: ${Object.keys(schema).join(', ')})`, 2);
-    if (typeof v !== want) throw new CliError(`--config ${path}: '${k}' must be a ${want}, got ${JSON.stringify(v)}`, 2);
+    if (Array.isArray(want)) {
+      if (!want.includes(v as string)) throw new CliError(`--config ${path}: '${k}' must be one of ${want.join(', ')}, got ${JSON.stringify(v)}`, 2);
+    } else if (typeof v !== want) {
+      throw new CliError(`--config ${path}: '${k}' must be a ${want}, got ${JSON.stringify(v)}`, 2);
+    }
   }
   return raw as Record<string, unknown>;
 }
@@ -295,15 +313,19 @@ export function buildProgram(): Command {
 
   outputOptions(program.command('train'))
     .description('train a character-level LSTM language model on a text file or a built-in data set')
-    .option('--config <file.json>', 'options as a JSON object (same names as the flags, camelCase)')
+    .option('--config <file>', 'options in a JSON or YAML file (same names as the flags, camelCase; flags override it)')
     .option('--text <file>', 'training text (UTF-8)')
     .option('--dataset <name>', 'built-in data set: moby-dick')
+    .addOption(new Option('--cell <type>', 'recurrent layer type (default lstm)').choices(CELL_TYPES))
     .option('--embed <n>', 'embedding width', intArg('--embed', 1, 4096))
-    .option('--hidden <n>', 'LSTM hidden size', intArg('--hidden', 1, 4096))
-    .option('--layers <n>', 'stacked LSTM layers', intArg('--layers', 1, 16))
+    .option('--hidden <n>', 'hidden size', intArg('--hidden', 1, 4096))
+    .option('--layers <n>', 'stacked recurrent layers', intArg('--layers', 1, 16))
     .option('--batch <n>', 'streams per batch', intArg('--batch', 1, 4096))
     .option('--bptt <n>', 'characters per chunk (truncated BPTT length)', intArg('--bptt', 1, 4096))
-    .option('--lr <x>', 'Adam learning rate', numArg('--lr'))
+    .addOption(new Option('--optimizer <name>', 'optimizer (default adam)').choices(OPTIMIZERS))
+    .option('--lr <x>', 'learning rate', numArg('--lr'))
+    .option('--weight-decay <x>', 'weight decay (decoupled for adamw)', numArg('--weight-decay', false))
+    .addOption(new Option('--schedule <name>', 'learning-rate schedule (default constant; cosine needs --steps)').choices(SCHEDULES))
     .option('--clip <x>', 'gradient clipping (global norm)', numArg('--clip'))
     .option('--steps <n>', 'updates', intArg('--steps', 1))
     .option('--minutes <m>', 'time budget', numArg('--minutes'))
@@ -315,7 +337,7 @@ export function buildProgram(): Command {
     .option('--resume <checkpoint>', 'continue training from a checkpoint (same model sizes)')
     .addHelpText('after', '\nExamples:\n  npx recurrent train --text shakespeare.txt --hidden 512 --minutes 30 --out shakespeare\n  npx recurrent train --config train.json\n  npx recurrent train --text notes.txt --resume notes/model.ckpt --steps 1000')
     .action(async (flags: Record<string, unknown> & OutputOptions) => {
-      const fromFile = flags.config ? readConfigFile(flags.config as string) : {};
+      const fromFile = flags.config ? await readConfigFile(flags.config as string) : {};
       const o = { ...fromFile, ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) };
       const out = new Output(flags);
       const config = trainConfigFrom(o, { ...DEFAULT_LM_TRAIN, seconds: 0, steps: 2000, sampleEvery: 60 });
@@ -360,7 +382,7 @@ export function buildProgram(): Command {
       const lm = loadLM(path);
       const params = lm.model.namedParameters();
       const total = params.reduce((a, [, p]) => a + p.size, 0);
-      const lines = [`${path}: character language model, trained ${lm.step} steps`, `vocabulary: ${lm.vocab.size} characters`, lm.model.toString(), 'parameters:'];
+      const lines = [`${path}: character language model (${lm.model.cell}), trained ${lm.step} steps`, `vocabulary: ${lm.vocab.size} characters`, lm.model.toString(), 'parameters:'];
       for (const [name, p] of params) lines.push(`  ${name.padEnd(24)} [${p.shape.join(', ')}]  ${p.size.toLocaleString('en-US')}`);
       lines.push(`total: ${total.toLocaleString('en-US')} parameters`);
       out.result(lines.join('\n'), { event: 'info', step: lm.step, vocabulary: lm.vocab.size, parameters: Object.fromEntries(params.map(([n, p]) => [n, p.shape])), total });

@@ -17,6 +17,7 @@ import { RNNCell } from '../rnn/cells/rnn-cell.js';
 import { LSTMCell } from '../rnn/cells/lstm-cell.js';
 import { GRUCell } from '../rnn/cells/gru-cell.js';
 import { CharLM } from '../models/char-lm.js';
+import type { CellType } from '../models/recurrent-factory.js';
 import type { CellStack } from '../rnn/family/stack.js';
 import { JordanRNN } from '../rnn/family/jordan.js';
 import { VariantLSTM, PeepholeLSTM, CoupledLSTM } from '../rnn/family/lstm-variants.js';
@@ -279,8 +280,8 @@ registerModuleType('Sequential', {
 
 registerModuleType('CharLM', {
   cls: CharLM,
-  keys: { vocabSize: 'int', embed: 'int', hidden: 'int', layers: 'int' },
+  keys: { vocabSize: 'int', embed: 'int', hidden: 'int', layers: 'int', cell: 'string' },
   required: ['vocabSize'],
   toConfig: (m) => ({ ...m.config }),
-  fromConfig: (c) => new CharLM(c.vocabSize as number, c as { embed?: number; hidden?: number; layers?: number }),
+  fromConfig: (c) => new CharLM(c.vocabSize as number, c as { embed?: number; hidden?: number; layers?: number; cell?: CellType }),
 });

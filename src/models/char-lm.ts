@@ -11,6 +11,8 @@ import { Module } from '../nn/module.js';
 import { Embedding } from '../nn/embedding.js';
 import { Linear } from '../nn/linear.js';
 import { LSTM } from '../rnn/layers/lstm.js';
+import { RNNBase } from '../rnn/rnn-base.js';
+import { makeRecurrent, runRecurrent, isCellType, CELL_TYPES, type CellType, type RecurrentLayer } from './recurrent-factory.js';
 import type { Vocab } from '../data/vocab.js';
 import { ArgumentError } from '../errors.js';
 
@@ -21,20 +23,24 @@ export interface CharLMOptions {
   hidden?: number;
   /** Stacked LSTM layers (default 2). */
   layers?: number;
+  /** The recurrent layer type (default 'lstm'; any of CELL_TYPES). */
+  cell?: CellType;
   /** Source of the initial weights (default: the library's generator). */
   generator?: Generator;
 }
 
-/** The LSTM state (h, c), each (layers, B, hidden), as PyTorch's tuple. */
-export type LMState = readonly [Tensor, Tensor];
+/** The recurrent state: (h, c) for the LSTMs, (h) for the others, each (layers, B, width). */
+export type LMState = readonly Tensor[];
 
 export class CharLM extends Module {
   readonly vocabSize: number;
   readonly embedDim: number;
   readonly hiddenSize: number;
   readonly numLayers: number;
+  readonly cell: CellType;
   readonly embed: Embedding;
-  readonly lstm: LSTM;
+  /** The recurrent layer (registered as 'lstm' for the default cell, PyTorch's twin's name; else 'rnn'). */
+  readonly rnn: RecurrentLayer;
   readonly head: Linear;
 
   constructor(vocabSize: number, options: CharLMOptions = {}) {
@@ -43,28 +49,37 @@ export class CharLM extends Module {
     this.embedDim = options.embed ?? 64;
     this.hiddenSize = options.hidden ?? 256;
     this.numLayers = options.layers ?? 2;
+    const cell = options.cell ?? 'lstm';
+    if (!isCellType(cell)) throw new ArgumentError('CharLM', 'cell', `one of ${CELL_TYPES.join(', ')}`, cell);
+    this.cell = cell;
     const g = options.generator ? { generator: options.generator } : {};
     // Registration order = PyTorch's state_dict order.
     this.embed = this.registerModule('embed', new Embedding(vocabSize, this.embedDim, g));
-    this.lstm = this.registerModule('lstm', new LSTM({ inputSize: this.embedDim, hiddenSize: this.hiddenSize, numLayers: this.numLayers, ...g }));
+    this.rnn = this.registerModule(cell === 'lstm' ? 'lstm' : 'rnn', makeRecurrent(cell, { inputSize: this.embedDim, hiddenSize: this.hiddenSize, numLayers: this.numLayers, ...g }));
     this.head = this.registerModule('head', new Linear(this.hiddenSize, vocabSize, g));
+  }
+
+  /** The recurrent layer as an LSTM (the default cell); throws for other cells. */
+  get lstm(): LSTM {
+    if (!(this.rnn instanceof LSTM)) throw new ArgumentError('CharLM.lstm', 'cell', "'lstm'", this.cell);
+    return this.rnn;
   }
 
   /** ids int32 (T, B) → logits (T, B, V) and the state after the last step (null/absent = zeros). */
   forward(ids: Tensor, state?: LMState | null): { logits: Tensor; state: LMState } {
-    const [out, [h, c]] = this.lstm.forward(this.embed.forward(ids), state ?? null);
-    return { logits: this.head.forward(out), state: [h, c] };
+    const r = runRecurrent(this.rnn, this.embed.forward(ids), state ?? null);
+    return { logits: this.head.forward(r.output), state: r.states };
   }
 
-  /** The sizes needed to rebuild the model (stored in checkpoints). */
-  get config(): { vocabSize: number; embed: number; hidden: number; layers: number } {
-    return { vocabSize: this.vocabSize, embed: this.embedDim, hidden: this.hiddenSize, layers: this.numLayers };
+  /** The sizes needed to rebuild the model (stored in checkpoints); `cell` only when not the default. */
+  get config(): { vocabSize: number; embed: number; hidden: number; layers: number; cell?: CellType } {
+    return { vocabSize: this.vocabSize, embed: this.embedDim, hidden: this.hiddenSize, layers: this.numLayers, ...(this.cell !== 'lstm' ? { cell: this.cell } : {}) };
   }
 }
 
 /** Keeps the state's values, cuts its gradient history (truncated BPTT boundary). */
 export function detachState(s: LMState): LMState {
-  return [s[0].detach(), s[1].detach()];
+  return s.map((t) => t.detach());
 }
 
 /**
@@ -109,7 +124,8 @@ export function sample(model: CharLM, vocab: Vocab, prompt: string, length: numb
   const ids = vocab.encode(prompt);
   const V = model.vocabSize;
   return noGrad(() => {
-    const stream = model.lstm.stream();
+    if (!(model.rnn instanceof RNNBase)) return sampleStepwise(model, vocab, prompt, ids, length, temperature, generator, topK);
+    const stream = model.rnn.stream();
     // Prompt: (L, 1) ids → (L, 1, E) → (L, 1, H); only the last step's logits are needed.
     const out = stream.forward(model.embed.forward(new Tensor(ids, [ids.length, 1])));
     let logits = model.head.forward(out).data.subarray((ids.length - 1) * V);
@@ -124,4 +140,20 @@ export function sample(model: CharLM, vocab: Vocab, prompt: string, length: numb
     }
     return prompt + vocab.decode(generated);
   });
+}
+
+/** Sampling for layers without a stream: the state is carried through forward calls. */
+function sampleStepwise(model: CharLM, vocab: Vocab, prompt: string, ids: Int32Array, length: number, temperature: number, generator: Generator, topK: number): string {
+  const V = model.vocabSize;
+  let r = model.forward(new Tensor(ids, [ids.length, 1]), null);
+  let logits = r.logits.data.subarray((ids.length - 1) * V);
+  const generated: number[] = [];
+  for (let n = 0; n < length; n++) {
+    const next = sampleIndex(logits, temperature, generator.uniform(), topK);
+    generated.push(next);
+    if (n === length - 1) break;
+    r = model.forward(new Tensor(Int32Array.of(next), [1, 1]), r.state);
+    logits = r.logits.data;
+  }
+  return prompt + vocab.decode(generated);
 }

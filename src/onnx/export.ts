@@ -12,7 +12,7 @@
 
 import { ArgumentError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { Module } from '../nn/module.js';
+import { Module } from '../nn/module.js';
 import { Embedding } from '../nn/embedding.js';
 import { Linear } from '../nn/linear.js';
 import { RNNBase } from '../rnn/rnn-base.js';
@@ -48,8 +48,8 @@ export interface ExportOnnxOptions {
 function partsOf(model: Module | RecurrentStack): RecurrentStack {
   const isRecurrent = (v: unknown): v is Recurrent => v instanceof RNNBase || v instanceof VariantLSTM;
   if (isRecurrent(model)) return { rnn: model };
-  const m = model as unknown as Record<string, unknown>;
-  if (isRecurrent(m.rnn)) return model as RecurrentStack;
+  // A plain { embedding?, rnn, head? } object (a Module is analysed by its children below).
+  if (!(model instanceof Module) && isRecurrent((model as RecurrentStack).rnn)) return model as RecurrentStack;
   // A module with one recurrent child, at most one Embedding and one Linear (e.g. CharLM).
   const children = (model as Module).namedChildren?.() ?? [];
   const rnns = children.filter(([, c]) => isRecurrent(c));

@@ -123,6 +123,34 @@ describe('recurrent CLI', () => {
     expect(cli('info', 'run2/model.ckpt').stdout).toMatch(/trained 6 steps/);
   });
 
+  it('train from a YAML config with another cell type, optimizer and schedule; resume continues it', () => {
+    writeFileSync(join(dir, 'corpus2.txt'), mobyDick().slice(0, 20_000));
+    writeFileSync(join(dir, 'train.yaml'), [
+      '# a minGRU language model', 'text: corpus2.txt', 'cell: mingru', 'embed: 8', 'hidden: 12', 'layers: 2', 'batch: 4', 'bptt: 16',
+      'optimizer: sgd', 'lr: 0.05', 'schedule: cosine', 'steps: 4', 'evalEvery: 2', 'out: yrun', '',
+    ].join('\n'));
+    const a = cli('train', '--config', 'train.yaml', '--json');
+    expect(a.stderr).toBe('');
+    expect(a.code).toBe(0);
+    expect(jsonLines(a.stdout).find((e) => e.event === 'done')).toMatchObject({ steps: 4 });
+    expect(cli('info', 'yrun/model.ckpt').stdout).toMatch(/rnn\.weight_ih_l1/);
+    const s = cli('sample', 'yrun/model.ckpt', '--length', '20', '--json');
+    expect(s.code).toBe(0);
+    expect((jsonLines(s.stdout)[0] as { text: string }).text.length).toBeGreaterThan(20);
+    const b = cli('train', '--config', 'train.yaml', '--resume', 'yrun/model.ckpt', '--steps', '8', '--out', 'yrun2', '--quiet');
+    expect(b.code, b.stderr).toBe(0);
+    const c = cli('train', '--config', 'train.yaml', '--cell', 'gru', '--resume', 'yrun/model.ckpt', '--out', 'yrun3');
+    expect(c.code).toBe(1);
+    expect(c.stderr).toMatch(/checkpoint's model \(mingru.*differs/);
+    writeFileSync(join(dir, 'bad.yaml'), 'cell: transformer\n');
+    expect(cli('train', '--config', 'bad.yaml').stderr).toMatch(/'cell' must be one of lstm, gru, .*got "transformer"/);
+    writeFileSync(join(dir, 'broken.yaml'), 'cell: [unclosed\n');
+    const broken = cli('train', '--config', 'broken.yaml');
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/broken\.yaml: not valid YAML/);
+    expect(cli('train', '--cell', 'nope').stderr).toMatch(/Allowed choices are lstm, gru/);
+  });
+
   it('bad input: one line on stderr, a meaningful exit code, no stack trace', () => {
     const cases: [string[], number, RegExp][] = [
       [['sample', 'missing.ckpt'], 1, /missing\.ckpt: no such file/],

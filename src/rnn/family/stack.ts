@@ -211,6 +211,14 @@ export abstract class CellStack extends Module {
     return { output, state };
   }
 
+  /**
+   * The uniform form of forward: states in stateSpec order (null entries or null: zeros),
+   * each (numLayers·D, B, size); returns the output and the final states.
+   */
+  forwardStates(input: Tensor, states: readonly (Tensor | null)[] | null, options: ForwardOptions = {}): { output: Tensor; state: Tensor[] } {
+    return this.runStack(input, states, options);
+  }
+
   protected override extraRepr(): string {
     const parts = [`${this.inputSize}, ${this.hiddenSize}`];
     if (this.numLayers !== 1) parts.push(`numLayers=${this.numLayers}`);
