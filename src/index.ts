@@ -49,6 +49,7 @@ export * from './optim/index.js';
 
 // Ready-made models
 export { makeRecurrent, runRecurrent, cellTypeOf, isCellType, CELL_TYPES, type CellType, type RecurrentLayer, type RecurrentSpec } from './models/recurrent-factory.js';
+export { SeriesModel, type SeriesModelOptions } from './models/series.js';
 export { CharLM, sample as sampleText, sampleIndex, detachState, type CharLMOptions, type LMState } from './models/char-lm.js';
 
 // ONNX

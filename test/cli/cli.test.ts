@@ -151,6 +151,43 @@ describe('recurrent CLI', () => {
     expect(cli('train', '--cell', 'nope').stderr).toMatch(/Allowed choices are lstm, gru/);
   });
 
+  it('time series: train on a CSV column, forecast, evaluate, inspect, export; built-in us-births', async () => {
+    const rows = ['day,value,note'];
+    for (let t = 0; t < 800; t++) rows.push(`${t},${(10 + 3 * Math.sin((2 * Math.PI * t) / 7) + 0.1 * Math.cos(t)).toFixed(4)},x`);
+    writeFileSync(join(dir, 'series.csv'), `${rows.join('\n')}\n`);
+    const a = cli('train', '--csv', 'series.csv', '--column', 'value', '--cell', 'gru', '--hidden', '8', '--bptt', '16', '--steps', '20', '--eval-every', '10', '--out', 'ts', '--json');
+    expect(a.stderr).toBe('');
+    expect(a.code).toBe(0);
+    const done = jsonLines(a.stdout).find((e) => e.event === 'done') as { valRmse: number; persistenceRmse: number };
+    expect(Number.isFinite(done.valRmse) && Number.isFinite(done.persistenceRmse)).toBe(true);
+    expect(readFileSync(join(dir, 'ts', 'curve.svg'), 'utf8')).toMatch(/^<svg/);
+    const f = cli('sample', 'ts/model.ckpt', '--length', '7', '--json');
+    expect(f.code).toBe(0);
+    expect((jsonLines(f.stdout)[0] as { values: number[] }).values).toHaveLength(7);
+    const e = cli('eval', 'ts/model.ckpt', '--json');
+    expect(jsonLines(e.stdout)[0]).toMatchObject({ event: 'eval', count: 799 });
+    expect(cli('info', 'ts/model.ckpt').stdout).toMatch(/time-series forecaster \(gru\) of "value"/);
+    const { loadModule } = await import('../../src/node/files.js');
+    expect(cli('export', 'ts/model.ckpt', '--out', 'ts.safetensors').code).toBe(0);
+    expect(loadModule(join(dir, 'ts.safetensors')).constructor.name).toBe('SeriesModel');
+    expect(cli('export', 'ts/model.ckpt', '--out', 'ts.onnx').code).toBe(0);
+    const births = cli('train', '--dataset', 'us-births', '--hidden', '4', '--steps', '3', '--eval-every', '3', '--out', 'births', '--quiet');
+    expect(births.code, births.stderr).toBe(0);
+    expect(births.stdout).toMatch(/persistence baseline RMSE/);
+    const bad: [string[], RegExp][] = [
+      [['train', '--csv', 'series.csv', '--column', 'nope', '--steps', '1'], /--column.*"day", "value", "note"/],
+      [['train', '--csv', 'series.csv', '--column', 'note', '--steps', '1'], /numbers in column "note".*series\.csv row 2/],
+      [['train', '--csv', 'series.csv', '--steps', '1'], /--column is required/],
+      [['train', '--csv', 'series.csv', '--column', 'value', '--text', 'corpus.txt'], /cannot be combined/],
+      [['eval', 'ts/model.ckpt', '--csv', 'missing.csv'], /missing\.csv: no such file/],
+    ];
+    for (const [args, msg] of bad) {
+      const r = cli(...args);
+      expect(r.code, args.join(' ')).not.toBe(0);
+      expect(r.stderr, args.join(' ')).toMatch(msg);
+    }
+  });
+
   it('bad input: one line on stderr, a meaningful exit code, no stack trace', () => {
     const cases: [string[], number, RegExp][] = [
       [['sample', 'missing.ckpt'], 1, /missing\.ckpt: no such file/],
