@@ -1,22 +1,37 @@
 // End-to-end tests of the `recurrent` command line: each command runs as a separate
-// process (the bin entry, from the sources) in a temporary directory, with short runs.
+// process in a temporary directory, with short runs — the BUILT command (dist/cli/bin.js,
+// what `npx recurrent` runs); the build is refreshed first when a source file is newer.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mobyDick } from '../../src/node/datasets.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = join(root, 'src', 'cli', 'bin.ts');
-// tsx's loader by absolute URL: the processes run in a temporary directory.
-const tsx = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+const bin = join(root, 'dist', 'cli', 'bin.js');
 const dir = mkdtempSync(join(tmpdir(), 'recurrent-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+function newestSource(d: string): number {
+  return readdirSync(d).reduce((m, f) => {
+    const p = join(d, f);
+    const st = statSync(p);
+    return Math.max(m, st.isDirectory() ? newestSource(p) : st.mtimeMs);
+  }, 0);
+}
+
+beforeAll(() => {
+  // npm install builds dist (prepare); after editing sources, rebuild the TypeScript part.
+  if (!existsSync(bin) || statSync(bin).mtimeMs < newestSource(join(root, 'src'))) {
+    const r = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`building the CLI failed:\n${r.stdout}${r.stderr}`);
+  }
+}, 120_000);
+
 function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', tsx, bin, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, RECURRENT_THREADS: '1' }, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, RECURRENT_THREADS: '1' }, timeout: 120_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -213,7 +228,7 @@ describe('recurrent CLI', () => {
   });
 
   it('Ctrl-C during training saves a checkpoint and exits with 130', async () => {
-    const child = spawn(process.execPath, ['--import', tsx, bin, 'demo', '--minutes', '5', ...tiny, '--out', 'interrupted', '--json'], { cwd: dir, env: { ...process.env, RECURRENT_THREADS: '1' } });
+    const child = spawn(process.execPath, [bin, 'demo', '--minutes', '5', ...tiny, '--out', 'interrupted', '--json'], { cwd: dir, env: { ...process.env, RECURRENT_THREADS: '1' } });
     let out = '';
     const code = await new Promise<number>((resolve) => {
       child.stdout.on('data', (d: Buffer) => {
