@@ -247,6 +247,39 @@ describe('linear scan', () => {
   });
 });
 
+describe('carrying the state between chunks (truncated BPTT, streaming)', () => {
+  // Clockwork's clock and QRNN's convolution window restart at each call, so for them two
+  // chunks differ from one call by design (docs/recurrent-family.md); the others must agree.
+  const carryable = makers.filter(([n]) => !/Clockwork|QRNN/.test(n));
+  for (const [name, make] of carryable) {
+    it(name, () => {
+      const layer = make({ numLayers: 2, generator: g(500) }) as unknown as { forwardStates(x: Tensor, s: Tensor[] | null): { output: Tensor; state: Tensor[] } } & Layer;
+      const x = randn([7, 2, 2], { dtype: 'float64', generator: g(501) });
+      const run = (xx: Tensor, st: Tensor[] | null) => ('forwardStates' in layer ? layer.forwardStates(xx, st) : (() => {
+        const r = (layer as unknown as GRU).forwardState(xx, st ? { h: st[0] ?? null, c: null } : null);
+        return { output: r.output, state: [r.state.h as Tensor] };
+      })());
+      const whole = run(x, null);
+      const a = run(slice3(x, 0, 3), null);
+      const b = run(slice3(x, 3, 7), a.state);
+      for (let i = 0; i < whole.state.length; i++) expectClose(b.state[i] as Tensor, whole.state[i] as Tensor, 1e-12, `${name} state ${i}`);
+      const W = whole.output.shape[2] as number;
+      for (let k = 0; k < 4 * 2 * W; k++) expect(Math.abs((b.output.data[k] as number) - (whole.output.data[3 * 2 * W + k] as number))).toBeLessThan(1e-12);
+    });
+  }
+});
+
+function slice3(x: Tensor, from: number, to: number): Tensor {
+  const per = (x.shape[1] as number) * (x.shape[2] as number);
+  return randnLike(x.data.slice(from * per, to * per) as Float64Array, [to - from, x.shape[1] as number, x.shape[2] as number]);
+}
+
+function randnLike(data: Float64Array, shape: number[]): Tensor {
+  const t = randn(shape, { dtype: 'float64' });
+  t.data.set(data);
+  return t;
+}
+
 describe('behaviour', () => {
   it('ClockworkRNN: W_hh stays block-upper-triangular through training; slow groups keep their state', () => {
     const m = new ClockworkRNN({ inputSize: 2, hiddenSize: 8, periods: [1, 2, 4, 8], generator: g(12) });
