@@ -6,9 +6,18 @@ import type { FloatArray, TypedArray } from '../../util/arrays.js';
 /** out[r, :] += b1 + b2 for every row r < rows (either bias may be null). */
 export function addBiasRows(out: FloatArray, rows: number, G: number, b1: FloatArray | null, b2: FloatArray | null): void {
   if (!b1 && !b2) return;
+  // The loops are specialised so the inner one has no branch; (out + b1) + b2 in that order.
+  if (b1 && b2) {
+    for (let r = 0; r < rows; r++) {
+      const o = r * G;
+      for (let j = 0; j < G; j++) out[o + j] = (out[o + j] as number) + (b1[j] as number) + (b2[j] as number);
+    }
+    return;
+  }
+  const b = (b1 ?? b2) as FloatArray;
   for (let r = 0; r < rows; r++) {
     const o = r * G;
-    for (let j = 0; j < G; j++) out[o + j] = (out[o + j] as number) + (b1 ? (b1[j] as number) : 0) + (b2 ? (b2[j] as number) : 0);
+    for (let j = 0; j < G; j++) out[o + j] = (out[o + j] as number) + (b[j] as number);
   }
 }
 
@@ -18,13 +27,18 @@ export function fillRowsWithVector(dst: FloatArray, dOff: number, rows: number, 
   for (let r = 0; r < rows; r++) for (let j = 0; j < n; j++) dst[dOff + r * n + j] = v[j] as number;
 }
 
-/** db[j] += Σ_r d[r, j] over rows r < rows. */
+/**
+ * db[j] += Σ_r d[r, j] over rows r < rows. Rows are read in memory order into float64
+ * accumulators (the sum per column is in the same order as a column-wise loop, without its
+ * stride-G reads).
+ */
 export function colSumAcc(db: FloatArray, d: FloatArray, rows: number, G: number): void {
-  for (let j = 0; j < G; j++) {
-    let acc = 0;
-    for (let r = 0; r < rows; r++) acc += d[r * G + j] as number;
-    db[j] = (db[j] as number) + acc;
+  const acc = new Float64Array(G);
+  for (let r = 0; r < rows; r++) {
+    const o = r * G;
+    for (let j = 0; j < G; j++) acc[j] = (acc[j] as number) + (d[o + j] as number);
   }
+  for (let j = 0; j < G; j++) db[j] = (db[j] as number) + (acc[j] as number);
 }
 
 /**
