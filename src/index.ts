@@ -52,5 +52,8 @@ export { makeRecurrent, runRecurrent, cellTypeOf, isCellType, CELL_TYPES, type C
 export { SeriesModel, type SeriesModelOptions } from './models/series.js';
 export { CharLM, sample as sampleText, sampleIndex, detachState, type CharLMOptions, type LMState } from './models/char-lm.js';
 
+// Echo State Networks
+export * from './esn/index.js';
+
 // ONNX
 export * from './onnx/index.js';

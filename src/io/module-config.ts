@@ -18,6 +18,8 @@ import { LSTMCell } from '../rnn/cells/lstm-cell.js';
 import { GRUCell } from '../rnn/cells/gru-cell.js';
 import { CharLM } from '../models/char-lm.js';
 import { SeriesModel } from '../models/series.js';
+import { Reservoir } from '../esn/reservoir.js';
+import { EchoStateNetwork } from '../esn/esn.js';
 import type { CellType } from '../models/recurrent-factory.js';
 import type { CellStack } from '../rnn/family/stack.js';
 import { JordanRNN } from '../rnn/family/jordan.js';
@@ -292,4 +294,27 @@ registerModuleType('SeriesModel', {
   keys: { cell: 'string', hidden: 'int', layers: 'int' },
   toConfig: (m) => ({ ...m.config }),
   fromConfig: (c) => new SeriesModel(c as { cell?: CellType; hidden?: number; layers?: number }),
+});
+
+const reservoirKeys = {
+  size: 'int', inputSize: 'int', density: 'number', spectralRadius: 'number', inputScaling: 'number', biasScaling: 'number',
+  leakRate: 'number', feedbackSize: 'int', feedbackScaling: 'number', seed: 'int',
+} as const satisfies Record<string, Kind>;
+registerModuleType('Reservoir', {
+  cls: Reservoir, keys: reservoirKeys, required: ['size', 'inputSize'],
+  toConfig: (m) => ({ ...m.config }),
+  fromConfig: (c) => new Reservoir(c as never),
+});
+registerModuleType('EchoStateNetwork', {
+  cls: EchoStateNetwork, keys: { ...reservoirKeys, outputSize: 'int', featureBias: 'boolean', featureInput: 'boolean', featureState: 'boolean', featurePreviousOutput: 'boolean' },
+  required: ['size', 'inputSize', 'outputSize'],
+  toConfig: (m) => ({
+    ...m.reservoir.config, outputSize: m.outputSize, featureBias: m.features.bias, featureInput: m.features.input, featureState: m.features.state,
+    featurePreviousOutput: m.features.previousOutput,
+  }),
+  fromConfig: (c) => {
+    const { featureBias, featureInput, featureState, featurePreviousOutput, ...rest } = c;
+    const features = Object.fromEntries(Object.entries({ bias: featureBias, input: featureInput, state: featureState, previousOutput: featurePreviousOutput }).filter(([, v]) => v !== undefined));
+    return new EchoStateNetwork({ ...(rest as object), features } as never);
+  },
 });
