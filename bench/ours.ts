@@ -11,10 +11,10 @@
 
 import {
   GRU, LSTM, RNN, Embedding, Linear, Generator, SGD, Tensor, crossEntropy, getBackend, noGrad, randint, randn, reshape,
-  setBackend, sum, wasmBackend,
+  setBackend, sum, wasmBackend, EchoStateNetwork, Reservoir,
 } from '../src/index.js';
 import { inProcessSession, type Contender } from './measure.js';
-import type { Workload } from './workloads.js';
+import { esnDensity, type Workload } from './workloads.js';
 
 export const LR = 1e-5;
 
@@ -80,9 +80,22 @@ function gemmRunner(w: Workload): OursRunner {
   return { step: () => { getBackend().gemm(false, false, n, n, n, 1, a, 0, n, b, 0, n, 0, c, 0, n); return undefined; } };
 }
 
+function esnRunner(w: Workload): OursRunner {
+  const g = new Generator(1);
+  const u = Float64Array.from({ length: w.T }, () => g.uniform() - 0.5);
+  const opts = { size: w.H, inputSize: 1, density: esnDensity(w), spectralRadius: 0.9, leakRate: 0.3, seed: 1 };
+  if (w.kind === 'esn-update') {
+    const r = new Reservoir(opts);
+    return { step: () => { r.run(u, w.T); return undefined; } };
+  }
+  const y = Float64Array.from(u, (v, t) => Math.sin(t / 10) + v);
+  return { step: () => new EchoStateNetwork({ ...opts, outputSize: 1 }).fit(u, y, { washout: 0, ridge: 1e-8 }).nrmse };
+}
+
 /** Builds our implementation of a workload on the current backend. */
 export function createOurs(w: Workload): OursRunner {
   if (w.kind === 'gemm') return gemmRunner(w);
+  if (w.kind === 'esn-update' || w.kind === 'esn-ridge') return esnRunner(w);
   if (w.kind === 'charrnn') return charrnnRunner(w);
   return sequenceRunner(w);
 }

@@ -79,7 +79,7 @@ const opts: MeasureOptions = {
   log,
 };
 const threads = availableParallelism();
-const GEMM_NOTE = 'In the gemm rows the torch columns are numpy (np.matmul) in the same Python process, on the same BLAS; items/s is GFLOP/s there.';
+const GEMM_NOTE = 'In the gemm rows the torch columns are numpy (np.matmul) in the same Python process, on the same BLAS; items/s is GFLOP/s there. In the esn rows they are SciPy (CSR matrix) and NumPy in float64 with the same reservoir and readout; items are reservoir steps.';
 const DETAIL_HEADER = ['contender', 'ms/iteration', 'throughput', 'peer time ÷ ours', 'notes'];
 const started = new Date();
 

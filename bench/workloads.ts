@@ -2,7 +2,7 @@
 // and by every peer (bench/peers/*, tools/bench_torch.py), so that all of them run the
 // same shapes. float32 throughout; items = batch × sequence length.
 
-export type WorkloadKind = 'lstm' | 'gru' | 'rnn' | 'charrnn' | 'gemm';
+export type WorkloadKind = 'lstm' | 'gru' | 'rnn' | 'charrnn' | 'gemm' | 'esn-update' | 'esn-ridge';
 export type WorkloadMode = 'train' | 'infer';
 
 export interface Workload {
@@ -26,7 +26,7 @@ export interface Workload {
   n: number;
 }
 
-const gates: Record<Exclude<WorkloadKind, 'gemm' | 'charrnn'>, number> = { lstm: 4, gru: 3, rnn: 1 };
+const gates: Record<'lstm' | 'gru' | 'rnn', number> = { lstm: 4, gru: 3, rnn: 1 };
 
 function seq(name: string, kind: 'lstm' | 'gru' | 'rnn', mode: WorkloadMode, B: number, T: number, I: number, H: number): Workload {
   return { name, kind, mode, B, T, I, H, layers: 1, vocab: 0, embed: 0, n: 0 };
@@ -51,16 +51,26 @@ export const WORKLOADS: readonly Workload[] = [
   gemm(256),
   gemm(512),
   gemm(1024),
+  // Echo State Network: T updates of a reservoir of H = 1000 tanh units at 1 % density
+  // (input 1, leak 0.3), and a ridge readout fitted over T = 10 000 steps (the reservoir run,
+  // the float64 normal equations of [1, u, x], their solution).
+  { name: 'esn-update-1000', kind: 'esn-update', mode: 'infer', B: 1, T: 1000, I: 1, H: 1000, layers: 1, vocab: 0, embed: 0, n: 0 },
+  { name: 'esn-ridge-10k', kind: 'esn-ridge', mode: 'train', B: 1, T: 10000, I: 1, H: 1000, layers: 1, vocab: 0, embed: 0, n: 0 },
 ];
+
+/** Reservoir density of an ESN workload: 1 %, or more for tiny reservoirs (≥ 5 links per unit). */
+export function esnDensity(w: Workload): number {
+  return Math.min(1, Math.max(0.01, 5 / w.H));
+}
 
 /** Names accepted by `--only`: workload names, plus `gemm` for all three sizes. */
 export function selectWorkloads(only: readonly string[]): Workload[] {
   if (only.length === 0) return [...WORKLOADS];
-  const unknown = only.filter((o) => o !== 'gemm' && !WORKLOADS.some((w) => w.name === o));
+  const unknown = only.filter((o) => o !== 'gemm' && o !== 'esn' && !WORKLOADS.some((w) => w.name === o));
   if (unknown.length > 0) {
     throw new Error(`--only: unknown workload ${unknown.map((u) => `'${u}'`).join(', ')}; known: gemm, ${WORKLOADS.map((w) => w.name).join(', ')}`);
   }
-  return WORKLOADS.filter((w) => only.includes(w.name) || (w.kind === 'gemm' && only.includes('gemm')));
+  return WORKLOADS.filter((w) => only.includes(w.name) || (w.kind === 'gemm' && only.includes('gemm')) || (w.kind.startsWith('esn') && only.includes('esn')));
 }
 
 /** Work units per iteration: B·T sequence items, or n³ multiply-adds for gemm. */
@@ -74,6 +84,8 @@ export function itemsPerIteration(w: Workload): number {
  */
 export function flopsPerIteration(w: Workload): number {
   if (w.kind === 'gemm') return 2 * w.n ** 3;
+  if (w.kind === 'esn-update') return w.T * (2 * esnDensity(w) * w.H * w.H + 20 * w.H);
+  if (w.kind === 'esn-ridge') return w.T * (2 * esnDensity(w) * w.H * w.H + (w.H + 2) ** 2) + (w.H + 2) ** 3 / 3;
   const fwdLayer = (inp: number, g: number) => 2 * w.B * w.T * (inp + w.H) * g * w.H;
   let fwd: number;
   if (w.kind === 'charrnn') {
@@ -87,18 +99,22 @@ export function flopsPerIteration(w: Workload): number {
 /** `--quick`: the same workloads at a fraction of the size (a smoke run, not a result). */
 export function quickWorkload(w: Workload): Workload {
   if (w.kind === 'gemm') return { ...w, n: Math.max(64, w.n / 4) };
+  if (w.kind === 'esn-update' || w.kind === 'esn-ridge') return { ...w, T: Math.max(100, w.T / 10), H: 200 };
   return { ...w, B: Math.min(w.B, 8), T: Math.min(w.T, 8) };
 }
 
 /** The smallest version of a workload, for the smoke test. */
 export function tinyWorkload(w: Workload): Workload {
   if (w.kind === 'gemm') return { ...w, n: 8 };
+  if (w.kind === 'esn-update' || w.kind === 'esn-ridge') return { ...w, T: 30, H: 20 };
   return { ...w, B: Math.min(w.B, 2), T: 3, I: Math.min(w.I, 5), H: 4, embed: w.embed > 0 ? 3 : 0, vocab: w.vocab > 0 ? 7 : 0 };
 }
 
 /** One line saying what a workload is. */
 export function describeWorkload(w: Workload): string {
   if (w.kind === 'gemm') return `sgemm C = A·B, ${w.n}×${w.n} float32`;
+  if (w.kind === 'esn-update') return `ESN reservoir: ${w.T} updates of ${w.H} leaky tanh units, ${(100 * esnDensity(w)).toFixed(0)} % sparse W (float64)`;
+  if (w.kind === 'esn-ridge') return `ESN readout: ridge fit over ${w.T} steps (reservoir run of ${w.H} units, float64 normal equations of ${w.H + 2} features, Cholesky solve)`;
   const what = w.kind === 'charrnn'
     ? `char-LM: embedding ${w.vocab}→${w.embed}, ${w.layers}-layer LSTM H=${w.H}, linear ${w.H}→${w.vocab}, softmax CE`
     : `${w.kind.toUpperCase()}${w.kind === 'rnn' ? ' (tanh)' : ''} ${w.layers} layer, I=${w.I} H=${w.H}`;

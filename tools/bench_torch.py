@@ -72,6 +72,9 @@ class Runner:
             self.c = np.empty((n, n), dtype=np.float32)
             self.step = self.gemm_step
             return
+        if kind in ("esn-update", "esn-ridge"):
+            self.esn_setup(np, w)
+            return
         torch.manual_seed(1)
         nn = torch.nn
         B, T, H = w["B"], w["T"], w["H"]
@@ -91,6 +94,46 @@ class Runner:
         self.params = list(self.rnn.parameters())
         self.x = torch.randn(T, B, w["I"], generator=g)
         self.step = self.train_step if mode == "train" else self.infer_step
+
+    def esn_setup(self, np, w):
+        """The same ESN work with SciPy's CSR matrix and NumPy (float64): reservoir updates
+        x = 0.7 x + 0.3 tanh(W x + w_in u), and for the ridge workload the reservoir run,
+        the normal equations of [1, u, x] and a Cholesky solve (scipy.linalg.cho_solve)."""
+        import scipy.linalg
+        import scipy.sparse
+        import scipy.sparse.linalg
+        N, T = w["H"], w["T"]
+        density = min(1.0, max(0.01, 5 / N))
+        rng = np.random.default_rng(1)
+        W = scipy.sparse.random(N, N, density=density, format="csr", random_state=1, data_rvs=lambda k: rng.uniform(-1, 1, k))
+        rho = abs(scipy.sparse.linalg.eigs(W, k=1, which="LM", return_eigenvectors=False)[0]) if N > 2 else 1.0
+        self.W = (W * (0.9 / rho)).tocsr()
+        self.win = rng.uniform(-1, 1, N)
+        self.u = rng.uniform(-0.5, 0.5, T)
+        self.y = np.sin(np.arange(T) / 10) + self.u
+        self.N, self.T = N, T
+        self.cho = scipy.linalg
+        self.step = self.esn_update_step if w["kind"] == "esn-update" else self.esn_ridge_step
+
+    def esn_states(self):
+        np = self.np
+        x = np.zeros(self.N)
+        X = np.empty((self.T, self.N))
+        for t in range(self.T):
+            x = 0.7 * x + 0.3 * np.tanh(self.W @ x + self.win * self.u[t])
+            X[t] = x
+        return X
+
+    def esn_update_step(self):
+        self.esn_states()
+
+    def esn_ridge_step(self):
+        np = self.np
+        X = self.esn_states()
+        F = np.hstack([np.ones((self.T, 1)), self.u[:, None], X])
+        A = F.T @ F + 1e-8 * np.eye(F.shape[1])
+        c = self.cho.cho_factor(A)
+        self.cho.cho_solve(c, F.T @ self.y)
 
     def sgd(self):
         with self.torch.no_grad():

@@ -121,7 +121,7 @@ function open(tf: typeof TF, w: Workload): Session {
       loss?.dispose();
     }, close);
   }
-  const layer = keep(recurrentLayer(tf, w.kind, w.H));
+  const layer = keep(recurrentLayer(tf, w.kind as 'lstm' | 'gru' | 'rnn', w.H));
   const x = keep(tf.randomNormal([w.B, w.T, w.I], 0, 1, 'float32', 1));
   tf.tidy(() => {
     layer.apply(x);
@@ -146,7 +146,7 @@ export function tfjsContender(t: Tfjs): Contender {
     id: 'tfjs:wasm',
     ours: false,
     label: () => label,
-    supports: () => true,
+    supports: (w) => (w.kind.startsWith('esn') ? 'no sparse matrices or ridge solver' : true),
     open: async (w) => open(t.tf, w),
   };
 }

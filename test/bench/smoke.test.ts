@@ -27,7 +27,7 @@ describe('bench harness (tiny workloads)', () => {
 
   it('training steps apply the SGD update', () => {
     setBackend('ref');
-    for (const w of WORKLOADS.filter((x) => x.mode === 'train').map((x) => ({ ...tinyWorkload(x), name: x.name }))) {
+    for (const w of WORKLOADS.filter((x) => x.mode === 'train' && !x.kind.startsWith('esn')).map((x) => ({ ...tinyWorkload(x), name: x.name }))) {
       const r = createOurs(w);
       const first = r.step();
       let last = first;
