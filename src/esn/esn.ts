@@ -145,17 +145,30 @@ export class EchoStateNetwork extends Module {
     const { F, Y, rows } = this.collect(op, inputs, targets, options.washout ?? 100);
     const n = this.featureSize;
     const O = this.outputSize;
-    // Normal equations in float64: A = FᵀF + λI, B = FᵀY.
+    // Normal equations in float64: A = FᵀF (lower triangle), B = FᵀY. Rows are taken in
+    // blocks of RB, transposed so that every (i, j) entry is one contiguous dot product of
+    // length RB: A is swept once per block instead of once per row (memory traffic / RB).
     const A = new Float64Array(n * n);
     const B = new Float64Array(n * O);
-    for (let r = 0; r < rows; r++) {
-      const fr = F.subarray(r * n, (r + 1) * n);
+    const RB = 64;
+    const Ft = new Float64Array(n * RB);
+    for (let r0 = 0; r0 < rows; r0 += RB) {
+      const rb = Math.min(RB, rows - r0);
+      for (let r = 0; r < rb; r++) for (let i = 0; i < n; i++) Ft[i * RB + r] = F[(r0 + r) * n + i] as number;
       for (let i = 0; i < n; i++) {
-        const fi = fr[i] as number;
-        if (fi === 0) continue;
+        const oi = i * RB;
         const row = i * n;
-        for (let j = 0; j <= i; j++) A[row + j] = (A[row + j] as number) + fi * (fr[j] as number);
-        for (let o = 0; o < O; o++) B[i * O + o] = (B[i * O + o] as number) + fi * (Y[r * O + o] as number);
+        for (let j = 0; j <= i; j++) {
+          const oj = j * RB;
+          let s = 0;
+          for (let r = 0; r < rb; r++) s += (Ft[oi + r] as number) * (Ft[oj + r] as number);
+          A[row + j] = (A[row + j] as number) + s;
+        }
+        for (let o = 0; o < O; o++) {
+          let s = 0;
+          for (let r = 0; r < rb; r++) s += (Ft[oi + r] as number) * (Y[(r0 + r) * O + o] as number);
+          B[i * O + o] = (B[i * O + o] as number) + s;
+        }
       }
     }
     for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) A[j * n + i] = A[i * n + j] as number;

@@ -11,7 +11,7 @@ import { ArgumentError, ShapeError } from '../errors.js';
 import { Generator } from '../util/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Module } from '../nn/module.js';
-import { randomSparse, scaleSparse, spectralRadius, spmv, type CSRMatrix } from './sparse.js';
+import { randomSparse, scaleSparse, spectralRadius, type CSRMatrix } from './sparse.js';
 
 export interface ReservoirOptions {
   /** Number of units N. */
@@ -116,18 +116,27 @@ export class Reservoir extends Module {
   step(x: Float64Array, u: ArrayLike<number>, y: ArrayLike<number> | null): void {
     const N = this.size;
     const I = this.inputSize;
-    const O = this.feedbackSize;
+    const O = y ? this.feedbackSize : 0;
     const win = this.buf('weight_in');
     const b = this.buf('bias');
     const wfb = this.buf('weight_fb');
+    const { rowPtr, colIndex, values } = this.recurrentMatrix;
     const wx = this.wx;
-    spmv(this.recurrentMatrix, x, wx);
-    const a = this.leakRate;
+    // Pre-activations first (they read the old x), then the leaky update.
     for (let i = 0; i < N; i++) {
-      let s = (wx[i] as number) + (b[i] as number);
+      let s = b[i] as number;
+      const end = rowPtr[i + 1] as number;
+      for (let k = rowPtr[i] as number; k < end; k++) s += (values[k] as number) * (x[colIndex[k] as number] as number);
       for (let k = 0; k < I; k++) s += (win[i * I + k] as number) * (u[k] as number);
-      if (y) for (let k = 0; k < O; k++) s += (wfb[i * O + k] as number) * (y[k] as number);
-      x[i] = a === 1 ? Math.tanh(s) : (1 - a) * (x[i] as number) + a * Math.tanh(s);
+      for (let k = 0; k < O; k++) s += (wfb[i * O + k] as number) * ((y as ArrayLike<number>)[k] as number);
+      wx[i] = s;
+    }
+    const a = this.leakRate;
+    if (a === 1) {
+      for (let i = 0; i < N; i++) x[i] = Math.tanh(wx[i] as number);
+    } else {
+      const keep = 1 - a;
+      for (let i = 0; i < N; i++) x[i] = keep * (x[i] as number) + a * Math.tanh(wx[i] as number);
     }
   }
 
