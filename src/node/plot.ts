@@ -50,3 +50,53 @@ export async function lineChartSVG(series: readonly Series[], options: LineChart
     view.finalize();
   }
 }
+
+export interface HeatmapPanel {
+  title: string;
+  /** Labels of the rows (y, top to bottom) and columns (x, left to right). */
+  rows: readonly string[];
+  cols: readonly string[];
+  /** values[r][c] */
+  values: readonly (readonly number[])[];
+}
+
+/**
+ * Heat maps side by side (one per panel), for attention weights: rows are output steps,
+ * columns input steps, colour the weight in [0, 1].
+ */
+export async function heatmapSVG(panels: readonly HeatmapPanel[], options: { title?: string; cell?: number; colorTitle?: string } = {}): Promise<string> {
+  if (!Array.isArray(panels as unknown) || panels.length === 0) throw new ArgumentError('heatmapSVG', 'panels', 'a non-empty array of { title, rows, cols, values }', panels);
+  const cell = options.cell ?? 22;
+  const specs = panels.map((p, k) => {
+    if (p.values.length !== p.rows.length || p.values.some((r) => r.length !== p.cols.length)) {
+      throw new ArgumentError('heatmapSVG', `panels[${k}].values`, `${p.rows.length} rows of ${p.cols.length} values`, `${p.values.length} rows`);
+    }
+    // Positions carry the order (labels may repeat: a word can have two identical letters).
+    const values = p.values.flatMap((r, i) => r.map((v, j) => ({ row: `${i}`, col: `${j}`, rowLabel: p.rows[i], colLabel: p.cols[j], v })));
+    const labelExpr = (labels: readonly string[]): string => `[${labels.map((l) => JSON.stringify(l)).join(',')}][toNumber(datum.value)]`;
+    return {
+      title: p.title,
+      width: cell * p.cols.length,
+      height: cell * p.rows.length,
+      data: { values },
+      mark: 'rect' as const,
+      encoding: {
+        x: { field: 'col', type: 'ordinal' as const, sort: p.cols.map((_, j) => `${j}`), title: null, axis: { labelExpr: labelExpr(p.cols), labelAngle: 0, orient: 'top' as const } },
+        y: { field: 'row', type: 'ordinal' as const, sort: p.rows.map((_, i) => `${i}`), title: null, axis: { labelExpr: labelExpr(p.rows) } },
+        color: { field: 'v', type: 'quantitative' as const, title: options.colorTitle ?? 'weight', scale: { domain: [0, 1], scheme: 'blues' } },
+      },
+    };
+  });
+  const spec = vl.compile({
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    ...(options.title ? { title: options.title } : {}),
+    background: 'white',
+    hconcat: specs,
+  } as unknown as vl.TopLevelSpec).spec;
+  const view = new vega.View(vega.parse(spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}

@@ -65,3 +65,45 @@ export function perplexity(meanNll: number): number {
 export function bitsPerChar(meanNll: number): number {
   return nllArg('bitsPerChar', meanNll) / Math.LN2;
 }
+
+/**
+ * Levenshtein distance between two token sequences: the fewest insertions, deletions and
+ * substitutions that turn `hyp` into `ref` (two rows of the dynamic programme).
+ */
+export function editDistance(hyp: ArrayLike<unknown>, ref: ArrayLike<unknown>): number {
+  const n = hyp.length;
+  const m = ref.length;
+  let prev = new Int32Array(m + 1);
+  let cur = new Int32Array(m + 1);
+  for (let j = 0; j <= m; j++) prev[j] = j;
+  for (let i = 1; i <= n; i++) {
+    cur[0] = i;
+    for (let j = 1; j <= m; j++) {
+      const sub = (prev[j - 1] as number) + (hyp[i - 1] === ref[j - 1] ? 0 : 1);
+      cur[j] = Math.min(sub, (prev[j] as number) + 1, (cur[j - 1] as number) + 1);
+    }
+    [prev, cur] = [cur, prev];
+  }
+  return prev[m] as number;
+}
+
+/**
+ * Error rates of a set of outputs against references: the token error rate (total edit
+ * distance / total reference length: phoneme error rate for G2P) and the sequence error
+ * rate (fraction of outputs not exactly equal to their reference: word error rate for G2P).
+ */
+export function sequenceErrorRates(hyps: readonly ArrayLike<unknown>[], refs: readonly ArrayLike<unknown>[]): { tokenErrorRate: number; sequenceErrorRate: number; edits: number; refTokens: number } {
+  if (hyps.length !== refs.length) throw new ArgumentError('sequenceErrorRates', 'hyps', `${refs.length} outputs (one per reference)`, hyps.length);
+  if (refs.length === 0) throw new ArgumentError('sequenceErrorRates', 'refs', 'at least one reference', 0);
+  let edits = 0;
+  let refTokens = 0;
+  let wrong = 0;
+  hyps.forEach((h, i) => {
+    const r = refs[i] as ArrayLike<unknown>;
+    const d = editDistance(h, r);
+    edits += d;
+    refTokens += r.length;
+    if (d > 0) wrong++;
+  });
+  return { tokenErrorRate: edits / Math.max(1, refTokens), sequenceErrorRate: wrong / refs.length, edits, refTokens };
+}

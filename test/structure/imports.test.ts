@@ -32,12 +32,13 @@ const allowed: Record<string, string[]> = {
   ops: ['autograd', 'backend', 'kernels', 'tensor', 'util', 'errors.ts'],
   nn: ['ops', 'autograd', 'tensor', 'util', 'errors.ts', 'backend'],
   data: ['tensor', 'util', 'errors.ts'],
-  io: ['models', 'esn', 'rnn', 'nn', 'tensor', 'util', 'errors.ts'],
+  io: ['seq2seq', 'models', 'esn', 'rnn', 'nn', 'tensor', 'util', 'errors.ts'],
   esn: ['nn', 'tensor', 'util', 'errors.ts'],
   onnx: ['io', 'rnn', 'nn', 'ops', 'autograd', 'tensor', 'util', 'errors.ts'],
   rnn: ['nn', 'ops', 'autograd', 'tensor', 'util', 'errors.ts'],
   train: ['nn', 'ops', 'autograd', 'tensor', 'io', 'optim', 'rnn', 'data', 'util', 'errors.ts'],
   optim: ['nn', 'ops', 'autograd', 'tensor', 'backend', 'util', 'errors.ts'],
+  seq2seq: ['models', 'nn', 'rnn', 'ops', 'autograd', 'tensor', 'data', 'util', 'errors.ts'],
   models: ['nn', 'rnn', 'ops', 'autograd', 'tensor', 'data', 'util', 'errors.ts'],
 };
 

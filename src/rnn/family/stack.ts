@@ -143,6 +143,11 @@ export abstract class CellStack extends Module {
   /** The state tensors of one direction (their order is the order of forward's hx). */
   protected abstract stateSpec(): StateSpec[];
 
+  /** Names of the state tensors, in the order forwardStates takes and returns them. */
+  get stateNames(): string[] {
+    return this.stateSpec().map((s) => s.name);
+  }
+
   /** Registers the parameters of one layer and direction (names end with `sfx`). */
   protected abstract createParameters(l: number, sfx: string, inputSize: number): void;
 
