@@ -19,6 +19,7 @@ import {
   greedyDecode, beamSearch, sequenceErrorRates, describeBackend, manualSeed, type Hypothesis, type StateDict,
 } from '../../src/index.js';
 import { cmudict, saveCheckpoint, loadCheckpoint, heatmapSVG, lineChartSVG } from '../../src/node/index.js';
+import { writeReport } from './report.js';
 import { pairsFromDict, splitG2P, encodeWord, encodePhones, BOS, EOS, type G2PPair } from './data.js';
 
 const program = new Command()
@@ -40,8 +41,14 @@ const program = new Command()
   .option('--out <dir>', 'where the report goes', 'docs')
   .option('--tag <name>', 'suffix of the report files (results-<tag>.json); "main" writes docs/g2p.md', 'main')
   .option('--quick', 'a few steps and a small evaluation (smoke test)')
+  .option('--report', 'only rewrite docs/g2p.md from the results files present')
   .parse();
 const o = program.opts<Record<string, string | boolean | undefined>>();
+if (o.report) {
+  writeReport(String(o.out));
+  process.stdout.write(`wrote ${String(o.out)}/g2p.md\n`);
+  process.exit(0);
+}
 const num = (k: string): number => Number(o[k]);
 const quick = Boolean(o.quick);
 
@@ -212,5 +219,8 @@ const results = {
   curve,
   samples: shown.map((p, i) => ({ word: p.word, reference: p.phones.join(' '), greedy: (shownHyps[i] as Hypothesis).tokens.map((t) => phonemes.tokens[t]).join(' ') })),
 };
-if (!quick) writeFileSync(`${outDir}/g2p/results-${tag}.json`, JSON.stringify(results, null, 1) + '\n');
+if (!quick) {
+  writeFileSync(`${outDir}/g2p/results-${tag}.json`, JSON.stringify(results, null, 1) + '\n');
+  writeReport(outDir);
+}
 process.stdout.write(`${JSON.stringify({ updates: step, minutes: trainedSeconds / 60, test: results.test })}\n`);
