@@ -274,8 +274,8 @@ export class Seq2Seq extends Module {
     }
     let x = this.srcEmbed.forward(src); // (S, B, E)
     if (this.dropoutP > 0 && this.training) x = dropout(x, this.dropoutP, true, this.generator);
-    const full = lengths.some((l) => l !== S);
-    const r = runRecurrent(this.encoder, x, null, full ? lengths : null);
+    const padded = lengths.some((l) => l !== S);
+    const r = runRecurrent(this.encoder, x, null, padded ? lengths : null);
     // The top layer's final state of each direction: index (L−1)·D + d of the state's first dim.
     const D = this.bidirectional ? 2 : 1;
     const top = (s: Tensor): Tensor => {
@@ -300,7 +300,7 @@ export class Seq2Seq extends Module {
         else init.push(zeros([Ld, B, H], { dtype: this.dtype }));
       }
     }
-    const keys = this.attention ? this.attention.prepare(transpose(r.output, 0, 1), full ? lengths : null) : null;
+    const keys = this.attention ? this.attention.prepare(transpose(r.output, 0, 1), padded ? lengths : null) : null;
     return { keys, context, init, lengths, batch: B, srcSteps: S };
   }
 
