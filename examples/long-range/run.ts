@@ -334,10 +334,10 @@ function report(results: RunResult[], grads: Awaited<ReturnType<typeof gradientN
   ];
   const adding = results.filter((r) => r.task === 'adding');
   if (adding.length) {
-    const Ts = [...new Set(adding.map((r) => r.T))];
+    const Ts = [...new Set(adding.map((r) => r.T))].sort((a, b) => a - b);
     lines.push('## Adding problem', '',
       'Validation MSE on 512 fixed sequences at the end of the run (baseline: always predicting 1 gives 0.167); solved = MSE < 0.01, with the step at which it got there.',
-      'Each cell: final validation MSE, then the step at which it was solved or the steps run, then the wall-clock time of the run (single thread, two runs in parallel on the two cores).', '',
+      'Each cell: final validation MSE, then the step at which it was solved or the steps run, then the wall-clock time of the run (single thread; two or three runs shared the two cores, so times compare only roughly). A time limit per run (600–900 s) stops some slow layers before their update budget.', '',
       `| model | ${Ts.map((T) => `T = ${T}`).join(' | ')} |`, `| --- | ${Ts.map(() => '---').join(' | ')} |`);
     for (const m of models) {
       lines.push(`| ${LABEL[m]} | ${Ts.map((T) => {
@@ -360,7 +360,7 @@ function report(results: RunResult[], grads: Awaited<ReturnType<typeof gradientN
   if (gen.length) {
     lines.push('## Sequence generation', '', `One waveform of 320 samples (src/data/tasks.ts: generationTarget) produced from no input; normalised MSE (MSE / variance of the target) at the end.`, '',
       '| model | NMSE | steps | time |', '| --- | --- | --- | --- |');
-    for (const r of gen) lines.push(`| ${LABEL[r.model]} | ${r.metric.toFixed(4)} | ${r.steps} | ${r.seconds.toFixed(0)} s |`);
+    for (const r of gen) lines.push(`| ${LABEL[r.model]} | ${r.metric < 1e-3 ? r.metric.toExponential(2) : r.metric.toFixed(4)} | ${r.steps} | ${r.seconds.toFixed(0)} s |`);
     lines.push('', '![generation MSE](long-range/generation.svg)', '');
   }
   if (grads) {
