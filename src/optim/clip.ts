@@ -23,14 +23,23 @@ export function clipGradNorm(params: readonly Tensor[], maxNorm: number, normTyp
       }
     }
   } else {
-    for (const g of grads) for (let i = 0; i < g.size; i++) total += Math.abs(g.data[i] as number) ** normType;
-    total = total ** (1 / normType);
+    for (const g of grads) {
+      const d = g.data;
+      if (normType === 2) for (let i = 0; i < d.length; i++) { const x = d[i] as number; total += x * x; } // no pow in the common case
+      else for (let i = 0; i < d.length; i++) total += Math.abs(d[i] as number) ** normType;
+    }
+    total = normType === 2 ? Math.sqrt(total) : total ** (1 / normType);
   }
   if (!Number.isFinite(total) && options.errorIfNonfinite) {
     throw new NumericError('clipGradNorm', `the total norm of order ${normType} of the gradients is ${total}; they cannot be clipped`);
   }
   const coef = maxNorm / (total + 1e-6);
-  if (coef < 1) for (const g of grads) for (let i = 0; i < g.size; i++) g.data[i] = (g.data[i] as number) * coef;
+  if (coef < 1) {
+    for (const g of grads) {
+      const d = g.data;
+      for (let i = 0; i < d.length; i++) d[i] = (d[i] as number) * coef;
+    }
+  }
   return total;
 }
 
