@@ -168,6 +168,11 @@ outer: for (;;) {
   epoch++;
 }
 const trainedSeconds = elapsed();
+// The state at the end of training, so that --resume continues from here (not from the last evaluation).
+saveCheckpoint(ckptPath, model, {
+  step, optimizer: optimizer.stateDict(), scheduler: plateau.stateDict(), rng: gen.getState(), config: model.config,
+  extra: { curve, seconds: trainedSeconds, bestWer: best.wer, bestStep: best.step, letters: letters.toJSON(), phonemes: phonemes.toJSON() },
+});
 process.stdout.write(`trained ${step} updates in ${(trainedSeconds / 60).toFixed(1)} min (this session ${(sessionSeconds() / 60).toFixed(1)} min)\n`);
 
 function cloneState(sd: StateDict): StateDict {
