@@ -167,6 +167,13 @@ export class SequenceClassifier extends SequenceModel {
   }
 }
 
+/** (T, B, 1): 1 at the steps past each sequence's length (for maskedFill). */
+function paddingMask(lengths: Int32Array, T: number, B: number, dtype: string): Tensor {
+  const pad = new Tensor(dtype === 'float64' ? new Float64Array(T * B) : new Float32Array(T * B), [T, B, 1]);
+  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) if (t >= (lengths[b] as number)) pad.data[t * B + b] = 1;
+  return pad;
+}
+
 /**
  * Pools a recurrent output (T, B, W) over each sequence's valid steps. `split` > 0 marks a
  * bidirectional output whose second half (from `split`) is the reverse direction.
@@ -175,9 +182,7 @@ export function poolOverTime(output: Tensor, lengths: Int32Array | null, pooling
   if (pooling === 'mean') return maskedMeanOverTime(output, lengths);
   if (pooling === 'max') {
     if (!lengths) return max(output, 0);
-    const pad = new Tensor(output.dtype === 'float64' ? new Float64Array(T * B) : new Float32Array(T * B), [T, B, 1]);
-    for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) if (t >= (lengths[b] as number)) pad.data[t * B + b] = 1;
-    return max(maskedFill(output, pad, -Infinity), 0);
+    return max(maskedFill(output, paddingMask(lengths, T, B, output.dtype), -Infinity), 0);
   }
   if (!split) return lastStep(output, lengths);
   const W = output.shape[2] as number;
@@ -207,9 +212,7 @@ export class SequenceTagger extends SequenceModel {
     const { output, lengths: len, T, B } = this.encodeSequence(x, lengths);
     const y = this.head.forward(output);
     if (!len || len.every((l) => l === T)) return y;
-    const pad = new Tensor(y.dtype === 'float64' ? new Float64Array(T * B) : new Float32Array(T * B), [T, B, 1]);
-    for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) if (t >= (len[b] as number)) pad.data[t * B + b] = 1;
-    return maskedFill(y, pad, 0);
+    return maskedFill(y, paddingMask(len, T, B, y.dtype), 0);
   }
 
   get config(): Record<string, unknown> {
