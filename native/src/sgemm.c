@@ -1,0 +1,633 @@
+/*
+ * Single-precision GEMM for the native backend (row-major, see rc.h).
+ *
+ * Design (GotoBLAS/BLIS): C is computed in mr x NR tiles by a register-blocked
+ * micro-kernel that reads
+ *   - op(A) packed into "micro-panels" of m rows, k-major (A[k*m + i]): each k step
+ *     broadcasts m scalars, streamed from L2;
+ *   - op(B) packed into NR = 32 column panels, k-major (B[k*32 + j]), zero-padded to 32:
+ *     each k step loads 32 contiguous floats; the kc x 32 micro-panel stays in L1 while
+ *     every A micro-panel of the mc-row block passes over it.
+ * Loops, outermost first: jc (NC columns: the packed B block, kc x nc, lives in L3),
+ * pc (KC: the depth of one pass), ic (MC rows: the packed A block, mc x kc, in L2),
+ * jr (one B micro-panel), ir (one A micro-panel) -> micro-kernel.
+ *
+ * NR is 32 for every kernel family, so a B packed by rc_sgemm_pack_b stays valid if
+ * the family changes (rc_force_isa) and the addon can pack without asking which one is
+ * active. The families differ in mr and in the micro-kernel:
+ *   avx512  14 x 32  (28 zmm accumulators + 2 B vectors; A broadcast from memory)
+ *   avx2     6 x 32  (run as two 6 x 16 halves: 12 ymm accumulators + 2 B + 1 A)
+ *   generic  4 x 32  (plain C; the compiler vectorises what the target allows)
+ * Edges: a short last A micro-panel (m < mr) gets its own fully unrolled kernel
+ * instance; a short last B panel (n < 32) is zero-padded and only the C loads/stores
+ * are masked. beta is applied on the first pc pass only, and beta == 0 never reads C.
+ */
+#include "rc.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define RC_X86 1
+#include <immintrin.h>
+#endif
+
+int rc_isa_level(void); /* isa.c: 0 generic, 1 avx2, 2 avx512 */
+
+#define NR 32
+
+/* Blocking. KC: the B micro-panel (KC x 32 floats = 32 KiB at 256) must stay in the
+ * 48 KiB L1d next to the streaming A micro-panel. MC: the packed A block (MC x KC) takes
+ * about a quarter of the 1.25 MiB L2, leaving room for the B panels passing through.
+ * NC: the packed B block (KC x NC = 2 MiB) in L3; larger buys nothing measurable, as A is
+ * repacked only once per NC columns. Overridable at compile time for tuning. */
+#ifndef RC_KC
+#define RC_KC 256
+#endif
+#ifndef RC_MC512
+#define RC_MC512 (14 * 24)
+#endif
+#ifndef RC_MC256
+#define RC_MC256 (6 * 48)
+#endif
+#ifndef RC_MCGEN
+#define RC_MCGEN (4 * 32)
+#endif
+#ifndef RC_NC
+#define RC_NC 2048
+#endif
+#define MC_MAX (RC_MC512 > RC_MC256 ? (RC_MC512 > RC_MCGEN ? RC_MC512 : RC_MCGEN) \
+                                    : (RC_MC256 > RC_MCGEN ? RC_MC256 : RC_MCGEN))
+
+/* Multi-threading pays for the wake-up (~1-5 us spinning, tens of us from sleep) only
+ * above this many flops per thread (2*M*N*K / threads). Measured: see bench_sgemm. */
+#ifndef RC_MT_MIN_FLOPS
+#define RC_MT_MIN_FLOPS (1 << 21)
+#endif
+
+/* Micro-kernel: C[0:m, 0:n] = alpha * A(m x kc) * B(kc x 32) + beta * C. */
+typedef void (*ukernel_fn)(int m, int n, int kc, float alpha, const float *A,
+                           const float *B, float beta, float *C, int ldc);
+/* Panel packer: dst[k*W + i] = S(i, k) for i < w, 0 for w <= i < W, where
+ * S(i, k) = src[k*ld + i] (strided == 0) or src[i*ld + k] (strided == 1). */
+typedef void (*pack_fn)(int strided, int w, int W, int kc, const float *src, int ld,
+                        float *dst);
+
+typedef struct {
+  int mr, mc, kc, nc;
+  ukernel_fn kernel;
+  pack_fn pack;
+} family;
+
+/* ================================ generic ======================================== */
+
+static void pack_generic(int strided, int w, int W, int kc, const float *src, int ld,
+                         float *dst) {
+  for (int k = 0; k < kc; k++) {
+    float *d = dst + (size_t)k * W;
+    if (strided)
+      for (int i = 0; i < w; i++) d[i] = src[(size_t)i * ld + k];
+    else
+      memcpy(d, src + (size_t)k * ld, (size_t)w * sizeof(float));
+    for (int i = w; i < W; i++) d[i] = 0.0f;
+  }
+}
+
+#define MR_GEN 4
+static void kernel_generic(int m, int n, int kc, float alpha, const float *A,
+                           const float *B, float beta, float *C, int ldc) {
+  float acc[MR_GEN][NR];
+  memset(acc, 0, sizeof acc);
+  for (int k = 0; k < kc; k++) {
+    const float *b = B + (size_t)k * NR;
+    for (int i = 0; i < m; i++) {
+      float a = A[(size_t)k * m + i];
+      for (int j = 0; j < NR; j++) acc[i][j] += a * b[j];
+    }
+  }
+  for (int i = 0; i < m; i++) {
+    float *c = C + (size_t)i * ldc;
+    if (beta == 0.0f)
+      for (int j = 0; j < n; j++) c[j] = alpha * acc[i][j];
+    else
+      for (int j = 0; j < n; j++) c[j] = alpha * acc[i][j] + beta * c[j];
+  }
+}
+
+/* ================================ x86: AVX2 ====================================== */
+#ifdef RC_X86
+#define T256 __attribute__((target("avx2,fma")))
+#define T512 __attribute__((target("avx512f,avx512vl,avx512dq,fma")))
+#define INLINE static inline __attribute__((always_inline))
+
+static const int32_t lane_mask_tab[16] = {-1, -1, -1, -1, -1, -1, -1, -1,
+                                          0,  0,  0,  0,  0,  0,  0,  0};
+/* Integer mask selecting the first h (0..8) of 8 lanes, for maskload/maskstore. */
+INLINE T256 __m256i mask8(int h) {
+  return _mm256_loadu_si256((const __m256i *)(lane_mask_tab + 8 - h));
+}
+
+INLINE T256 void transpose8(__m256 r[8]) {
+  __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+  __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+  __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+  __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+  __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+  __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+  __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+  __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+  r[0] = _mm256_permute2f128_ps(u0, u4, 0x20);
+  r[1] = _mm256_permute2f128_ps(u1, u5, 0x20);
+  r[2] = _mm256_permute2f128_ps(u2, u6, 0x20);
+  r[3] = _mm256_permute2f128_ps(u3, u7, 0x20);
+  r[4] = _mm256_permute2f128_ps(u0, u4, 0x31);
+  r[5] = _mm256_permute2f128_ps(u1, u5, 0x31);
+  r[6] = _mm256_permute2f128_ps(u2, u6, 0x31);
+  r[7] = _mm256_permute2f128_ps(u3, u7, 0x31);
+}
+
+/* The strided case is a transpose, which element by element costs ~1 cycle per float
+ * and dominates skinny products (M = 32 with B transposed: packing B would take as long
+ * as multiplying); 8 x 8 register transposes bring it to ~0.4 cycle. */
+static T256 void pack_avx2(int strided, int w, int W, int kc, const float *src, int ld,
+                           float *dst) {
+  if (!strided) {
+    if (w == NR && W == NR) {
+      for (int k = 0; k < kc; k++) {
+        const float *s = src + (size_t)k * ld;
+        float *d = dst + (size_t)k * NR;
+        __m256 a = _mm256_loadu_ps(s), b = _mm256_loadu_ps(s + 8);
+        __m256 c = _mm256_loadu_ps(s + 16), e = _mm256_loadu_ps(s + 24);
+        _mm256_storeu_ps(d, a);
+        _mm256_storeu_ps(d + 8, b);
+        _mm256_storeu_ps(d + 16, c);
+        _mm256_storeu_ps(d + 24, e);
+      }
+      return;
+    }
+    pack_generic(0, w, W, kc, src, ld, dst);
+    return;
+  }
+  for (int i0 = 0; i0 < w; i0 += 8) {
+    int h = w - i0 < 8 ? w - i0 : 8;
+    const float *s = src + (size_t)i0 * ld;
+    __m256i msk = mask8(h);
+    int k = 0;
+    for (; k + 8 <= kc; k += 8) {
+      __m256 r[8];
+      for (int q = 0; q < 8; q++)
+        r[q] = q < h ? _mm256_loadu_ps(s + (size_t)q * ld + k) : _mm256_setzero_ps();
+      transpose8(r);
+      float *d = dst + (size_t)k * W + i0;
+      if (h == 8)
+        for (int q = 0; q < 8; q++) _mm256_storeu_ps(d + (size_t)q * W, r[q]);
+      else
+        for (int q = 0; q < 8; q++) _mm256_maskstore_ps(d + (size_t)q * W, msk, r[q]);
+    }
+    for (; k < kc; k++)
+      for (int q = 0; q < h; q++) dst[(size_t)k * W + i0 + q] = s[(size_t)q * ld + k];
+  }
+  if (w < W)
+    for (int k = 0; k < kc; k++)
+      for (int i = w; i < W; i++) dst[(size_t)k * W + i] = 0.0f;
+}
+
+/* 6 x 16 tile over one half of a 32-wide B panel (B row stride NR). With few rows the
+ * FMA latency (4 cycles) would bound a single accumulator chain, so small m keeps U
+ * independent partial sums over interleaved k and adds them at the end. */
+#define MR_256 6
+INLINE T256 void kernel256_half(const int m, int n, int kc, float alpha,
+                                const float *A, const float *B, float beta, float *C,
+                                int ldc) {
+  const int U = m == 1 ? 4 : (m <= 3 ? 2 : 1);
+  __m256 c0[4][MR_256], c1[4][MR_256];
+#pragma GCC unroll 4
+  for (int u = 0; u < U; u++)
+#pragma GCC unroll 6
+    for (int i = 0; i < m; i++) c0[u][i] = c1[u][i] = _mm256_setzero_ps();
+  int k = 0;
+  for (; k + U <= kc; k += U) {
+#pragma GCC unroll 4
+    for (int u = 0; u < U; u++) {
+      const float *b = B + (size_t)(k + u) * NR, *a = A + (size_t)(k + u) * m;
+      __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+#pragma GCC unroll 6
+      for (int i = 0; i < m; i++) {
+        __m256 ai = _mm256_broadcast_ss(a + i);
+        c0[u][i] = _mm256_fmadd_ps(ai, b0, c0[u][i]);
+        c1[u][i] = _mm256_fmadd_ps(ai, b1, c1[u][i]);
+      }
+    }
+  }
+  for (; k < kc; k++) {
+    const float *b = B + (size_t)k * NR, *a = A + (size_t)k * m;
+    __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+#pragma GCC unroll 6
+    for (int i = 0; i < m; i++) {
+      __m256 ai = _mm256_broadcast_ss(a + i);
+      c0[0][i] = _mm256_fmadd_ps(ai, b0, c0[0][i]);
+      c1[0][i] = _mm256_fmadd_ps(ai, b1, c1[0][i]);
+    }
+  }
+#pragma GCC unroll 4
+  for (int u = 1; u < U; u++)
+#pragma GCC unroll 6
+    for (int i = 0; i < m; i++) {
+      c0[0][i] = _mm256_add_ps(c0[0][i], c0[u][i]);
+      c1[0][i] = _mm256_add_ps(c1[0][i], c1[u][i]);
+    }
+  const __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
+  if (n >= 16) {
+#pragma GCC unroll 6
+    for (int i = 0; i < m; i++) {
+      float *c = C + (size_t)i * ldc;
+      __m256 r0 = _mm256_mul_ps(va, c0[0][i]), r1 = _mm256_mul_ps(va, c1[0][i]);
+      if (beta != 0.0f) {
+        r0 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(c), r0);
+        r1 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(c + 8), r1);
+      }
+      _mm256_storeu_ps(c, r0);
+      _mm256_storeu_ps(c + 8, r1);
+    }
+  } else {
+    const __m256i k0 = mask8(n >= 8 ? 8 : n), k1 = mask8(n > 8 ? n - 8 : 0);
+#pragma GCC unroll 6
+    for (int i = 0; i < m; i++) {
+      float *c = C + (size_t)i * ldc;
+      __m256 r0 = _mm256_mul_ps(va, c0[0][i]), r1 = _mm256_mul_ps(va, c1[0][i]);
+      if (beta != 0.0f) {
+        r0 = _mm256_fmadd_ps(vb, _mm256_maskload_ps(c, k0), r0);
+        r1 = _mm256_fmadd_ps(vb, _mm256_maskload_ps(c + 8, k1), r1);
+      }
+      _mm256_maskstore_ps(c, k0, r0);
+      _mm256_maskstore_ps(c + 8, k1, r1);
+    }
+  }
+}
+
+static T256 void kernel256_h(int m, int n, int kc, float alpha, const float *A,
+                             const float *B, float beta, float *C, int ldc) {
+  switch (m) {
+#define CASE(M) \
+  case M: kernel256_half(M, n, kc, alpha, A, B, beta, C, ldc); break;
+    CASE(1) CASE(2) CASE(3) CASE(4) CASE(5) CASE(6)
+#undef CASE
+  }
+}
+
+static T256 void kernel_avx2(int m, int n, int kc, float alpha, const float *A,
+                             const float *B, float beta, float *C, int ldc) {
+  kernel256_h(m, n < 16 ? n : 16, kc, alpha, A, B, beta, C, ldc);
+  if (n > 16) kernel256_h(m, n - 16, kc, alpha, A, B + 16, beta, C + 16, ldc);
+}
+
+/* =============================== x86: AVX-512 ==================================== */
+
+/* 14 x 32 tile: 28 zmm accumulators, 2 B vectors, and the A scalar broadcast folded
+ * into the FMA's memory operand: per k, 28 FMAs against 16 loads, so the two FMA
+ * ports, not the two load ports, are the limit. */
+#define MR_512 14
+INLINE T512 void kernel512_m(const int m, int n, int kc, float alpha, const float *A,
+                             const float *B, float beta, float *C, int ldc) {
+  const int U = m == 1 ? 4 : (m <= 3 ? 2 : 1);
+  __m512 c0[4][MR_512], c1[4][MR_512];
+#pragma GCC unroll 16
+  for (int i = 0; i < m; i++) {
+    _mm_prefetch((const char *)(C + (size_t)i * ldc), _MM_HINT_T0);
+    _mm_prefetch((const char *)(C + (size_t)i * ldc + 31), _MM_HINT_T0);
+  }
+#pragma GCC unroll 4
+  for (int u = 0; u < U; u++)
+#pragma GCC unroll 16
+    for (int i = 0; i < m; i++) c0[u][i] = c1[u][i] = _mm512_setzero_ps();
+  int k = 0;
+  for (; k + U <= kc; k += U) {
+#pragma GCC unroll 4
+    for (int u = 0; u < U; u++) {
+      const float *b = B + (size_t)(k + u) * NR, *a = A + (size_t)(k + u) * m;
+      __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
+#pragma GCC unroll 16
+      for (int i = 0; i < m; i++) {
+        __m512 ai = _mm512_set1_ps(a[i]);
+        c0[u][i] = _mm512_fmadd_ps(ai, b0, c0[u][i]);
+        c1[u][i] = _mm512_fmadd_ps(ai, b1, c1[u][i]);
+      }
+    }
+  }
+  for (; k < kc; k++) {
+    const float *b = B + (size_t)k * NR, *a = A + (size_t)k * m;
+    __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
+#pragma GCC unroll 16
+    for (int i = 0; i < m; i++) {
+      __m512 ai = _mm512_set1_ps(a[i]);
+      c0[0][i] = _mm512_fmadd_ps(ai, b0, c0[0][i]);
+      c1[0][i] = _mm512_fmadd_ps(ai, b1, c1[0][i]);
+    }
+  }
+#pragma GCC unroll 4
+  for (int u = 1; u < U; u++)
+#pragma GCC unroll 16
+    for (int i = 0; i < m; i++) {
+      c0[0][i] = _mm512_add_ps(c0[0][i], c0[u][i]);
+      c1[0][i] = _mm512_add_ps(c1[0][i], c1[u][i]);
+    }
+  /* Masked loads/stores cost the same as plain ones and never touch masked-off lanes,
+   * so the n < 32 edge needs no separate path. */
+  const __mmask16 k0 = n >= 16 ? 0xFFFF : (__mmask16)((1u << n) - 1);
+  const __mmask16 k1 = n >= 32 ? 0xFFFF : n > 16 ? (__mmask16)((1u << (n - 16)) - 1) : 0;
+  const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+#pragma GCC unroll 16
+  for (int i = 0; i < m; i++) {
+    float *c = C + (size_t)i * ldc;
+    __m512 r0 = _mm512_mul_ps(va, c0[0][i]), r1 = _mm512_mul_ps(va, c1[0][i]);
+    if (beta != 0.0f) {
+      r0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(k0, c), r0);
+      r1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(k1, c + 16), r1);
+    }
+    _mm512_mask_storeu_ps(c, k0, r0);
+    _mm512_mask_storeu_ps(c + 16, k1, r1);
+  }
+}
+
+static T512 void kernel_avx512(int m, int n, int kc, float alpha, const float *A,
+                               const float *B, float beta, float *C, int ldc) {
+  switch (m) {
+#define CASE(M) \
+  case M: kernel512_m(M, n, kc, alpha, A, B, beta, C, ldc); break;
+    CASE(1) CASE(2) CASE(3) CASE(4) CASE(5) CASE(6) CASE(7)
+    CASE(8) CASE(9) CASE(10) CASE(11) CASE(12) CASE(13) CASE(14)
+#undef CASE
+  }
+}
+#endif /* RC_X86 */
+
+/* ============================== blocked driver =================================== */
+
+static const family fam_generic = {MR_GEN, RC_MCGEN, RC_KC, RC_NC, kernel_generic,
+                                   pack_generic};
+#ifdef RC_X86
+static const family fam_avx2 = {MR_256, RC_MC256, RC_KC, RC_NC, kernel_avx2, pack_avx2};
+static const family fam_avx512 = {MR_512, RC_MC512, RC_KC, RC_NC, kernel_avx512,
+                                  pack_avx2};
+#endif
+
+static const family *current_family(void) {
+#ifdef RC_X86
+  switch (rc_isa_level()) {
+    case 2: return &fam_avx512;
+    case 1: return &fam_avx2;
+  }
+#endif
+  return &fam_generic;
+}
+
+int rc_sgemm_nr(void) { return NR; }
+
+#define ALIGN_FLOATS(n) (((n) + 15) & ~(size_t)15)
+
+size_t rc_sgemm_work_bytes(void) {
+  return (ALIGN_FLOATS((size_t)MC_MAX * RC_KC) + (size_t)RC_KC * RC_NC) * sizeof(float);
+}
+
+void *rc_alloc(size_t bytes) {
+  void *p = NULL;
+  if (bytes == 0) bytes = 64;
+  if (posix_memalign(&p, 64, (bytes + 63) & ~(size_t)63)) return NULL;
+  return p;
+}
+
+void rc_free(void *p) { free(p); }
+
+/* C[0:M, 0:N] *= beta (beta == 0 stores zeros, whatever C held). */
+static void scale_c(int M, int N, float beta, float *C, int ldc) {
+  if (beta == 1.0f) return;
+  for (int i = 0; i < M; i++) {
+    float *c = C + (size_t)i * ldc;
+    if (beta == 0.0f)
+      memset(c, 0, (size_t)N * sizeof(float));
+    else
+      for (int j = 0; j < N; j++) c[j] *= beta;
+  }
+}
+
+/* Packs op(A)[i0 : i0+mc, p0 : p0+kc] into micro-panels of f->mr rows. */
+static void pack_a_block(const family *f, int transA, int mc, int kc, const float *A,
+                         int lda, int i0, int p0, float *dst) {
+  for (int i = 0; i < mc; i += f->mr) {
+    int m = mc - i < f->mr ? mc - i : f->mr;
+    const float *src = transA ? A + (size_t)p0 * lda + (i0 + i)
+                              : A + (size_t)(i0 + i) * lda + p0;
+    f->pack(!transA, m, m, kc, src, lda, dst + (size_t)i * kc);
+  }
+}
+
+/* Packs op(B)[p0 : p0+kc, j0 : j0+nc] into 32-wide panels, panel_stride floats apart. */
+static void pack_b_block(const family *f, int transB, int kc, int nc, const float *B,
+                         int ldb, int p0, int j0, float *dst, size_t panel_stride) {
+  for (int j = 0; j < nc; j += NR) {
+    int w = nc - j < NR ? nc - j : NR;
+    const float *src = transB ? B + (size_t)(j0 + j) * ldb + p0
+                              : B + (size_t)p0 * ldb + (j0 + j);
+    f->pack(transB, w, NR, kc, src, ldb, dst + (size_t)(j / NR) * panel_stride);
+  }
+}
+
+/* One thread's product. Either B (packed here, block by block) or Bp (packed by
+ * rc_sgemm_pack_b for a K-deep operand; points at the first panel used) is given.
+ * M, N > 0, K > 0 and alpha != 0 are the caller's business. */
+static void gemm_st(const family *f, int transA, int transB, int M, int N, int K,
+                    float alpha, const float *A, int lda, const float *B, int ldb,
+                    const float *Bp, float beta, float *C, int ldc, float *work) {
+  float *abuf = work;
+  float *bbuf = work + ALIGN_FLOATS((size_t)MC_MAX * RC_KC);
+  const int NCb = Bp ? N : f->nc;
+  for (int jc = 0; jc < N; jc += NCb) {
+    int nc = N - jc < NCb ? N - jc : NCb;
+    for (int pc = 0; pc < K; pc += f->kc) {
+      int kc = K - pc < f->kc ? K - pc : f->kc;
+      float beta_p = pc == 0 ? beta : 1.0f;
+      const float *bpan;
+      size_t bstride;
+      if (Bp) {
+        bpan = Bp + (size_t)(jc / NR) * K * NR + (size_t)pc * NR;
+        bstride = (size_t)K * NR;
+      } else {
+        pack_b_block(f, transB, kc, nc, B, ldb, pc, jc, bbuf, (size_t)kc * NR);
+        bpan = bbuf;
+        bstride = (size_t)kc * NR;
+      }
+      for (int ic = 0; ic < M; ic += f->mc) {
+        int mc = M - ic < f->mc ? M - ic : f->mc;
+        pack_a_block(f, transA, mc, kc, A, lda, ic, pc, abuf);
+        for (int jr = 0; jr < nc; jr += NR) {
+          int n = nc - jr < NR ? nc - jr : NR;
+          const float *b = bpan + (size_t)(jr / NR) * bstride;
+          float *cc = C + (size_t)ic * ldc + jc + jr;
+          for (int ir = 0; ir < mc; ir += f->mr) {
+            int m = mc - ir < f->mr ? mc - ir : f->mr;
+            f->kernel(m, n, kc, alpha, abuf + (size_t)ir * kc, b, beta_p,
+                      cc + (size_t)ir * ldc, ldc);
+          }
+        }
+      }
+    }
+  }
+}
+
+/* Per-OS-thread work buffer for rc_sgemm: allocated on a thread's first multi-threaded
+ * (or plain) call, kept for the thread's lifetime, freed by the key's destructor. */
+static pthread_key_t work_key;
+static pthread_once_t work_once = PTHREAD_ONCE_INIT;
+static void work_key_init(void) { pthread_key_create(&work_key, rc_free); }
+static float *thread_work(void) {
+  pthread_once(&work_once, work_key_init);
+  float *w = pthread_getspecific(work_key);
+  if (!w) {
+    w = rc_alloc(rc_sgemm_work_bytes());
+    if (w) pthread_setspecific(work_key, w);
+  }
+  return w;
+}
+
+void rc_sgemm_st(int transA, int transB, int M, int N, int K, float alpha,
+                 const float *A, int lda, const float *B, int ldb, float beta, float *C,
+                 int ldc, void *work) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0 || alpha == 0.0f) {
+    scale_c(M, N, beta, C, ldc);
+    return;
+  }
+  gemm_st(current_family(), transA, transB, M, N, K, alpha, A, lda, B, ldb, NULL, beta,
+          C, ldc, work);
+}
+
+size_t rc_sgemm_packed_bytes(int K, int N) {
+  size_t panels = (size_t)(N + NR - 1) / NR;
+  size_t b = panels * NR * (size_t)(K > 0 ? K : 0) * sizeof(float);
+  return b ? b : 64;
+}
+
+void rc_sgemm_pack_b(int transB, int K, int N, const float *B, int ldb, void *packed) {
+  if (K <= 0 || N <= 0) return;
+  pack_b_block(current_family(), transB, K, N, B, ldb, 0, 0, packed, (size_t)K * NR);
+}
+
+void rc_sgemm_packed_cols(int transA, int M, int N, int K, float alpha, const float *A,
+                          int lda, const void *packed, int n0, int n1, float beta,
+                          float *C, int ldc, void *work) {
+  (void)N;
+  if (M <= 0 || n1 <= n0) return;
+  if (K <= 0 || alpha == 0.0f) {
+    scale_c(M, n1 - n0, beta, C + n0, ldc);
+    return;
+  }
+  const float *Bp = (const float *)packed + (size_t)(n0 / NR) * K * NR;
+  gemm_st(current_family(), transA, 0, M, n1 - n0, K, alpha, A, lda, NULL, 0, Bp, beta,
+          C + n0, ldc, work);
+}
+
+/* ============================== multi-threading ================================== */
+
+typedef struct {
+  const family *f;
+  int transA, transB, M, N, K;
+  float alpha, beta;
+  const float *A, *B, *Bp;
+  int lda, ldb, ldc;
+  float *C;
+  int split_m; /* 1: threads take row blocks of mr; 0: column panels of NR */
+} mt_args;
+
+/* [u0, u1) of `units` for thread t of nt: contiguous, sizes differing by at most one. */
+static void share(int units, int t, int nt, int *u0, int *u1) {
+  *u0 = (int)((long long)units * t / nt);
+  *u1 = (int)((long long)units * (t + 1) / nt);
+}
+
+static void mt_task(void *p, int tid, int nt) {
+  const mt_args *a = p;
+  float *work = thread_work();
+  if (!work) return;
+  int u0, u1;
+  if (a->split_m) {
+    int mr = a->f->mr, units = (a->M + mr - 1) / mr;
+    share(units, tid, nt, &u0, &u1);
+    int i0 = u0 * mr, i1 = u1 * mr < a->M ? u1 * mr : a->M;
+    if (i1 <= i0) return;
+    const float *A = a->transA ? a->A + i0 : a->A + (size_t)i0 * a->lda;
+    gemm_st(a->f, a->transA, a->transB, i1 - i0, a->N, a->K, a->alpha, A, a->lda, a->B,
+            a->ldb, a->Bp, a->beta, a->C + (size_t)i0 * a->ldc, a->ldc, work);
+  } else {
+    int units = (a->N + NR - 1) / NR;
+    share(units, tid, nt, &u0, &u1);
+    int j0 = u0 * NR, j1 = u1 * NR < a->N ? u1 * NR : a->N;
+    if (j1 <= j0) return;
+    const float *B = NULL, *Bp = NULL;
+    if (a->Bp)
+      Bp = a->Bp + (size_t)u0 * a->K * NR;
+    else
+      B = a->transB ? a->B + (size_t)j0 * a->ldb : a->B + j0;
+    gemm_st(a->f, a->transA, a->transB, a->M, j1 - j0, a->K, a->alpha, a->A, a->lda, B,
+            a->ldb, Bp, a->beta, a->C + j0, a->ldc, work);
+  }
+}
+
+/* Threads worth waking for this product (1 = stay on the caller). */
+static int mt_threads(int M, int N, int K, int split_units) {
+  if (rc_in_parallel()) return 1;
+  int nt = rc_threads();
+  if (nt <= 1) return 1;
+  double flops = 2.0 * M * N * K;
+  int want = (int)(flops / RC_MT_MIN_FLOPS);
+  if (want < nt) nt = want;
+  if (split_units < nt) nt = split_units;
+  return nt < 1 ? 1 : nt;
+}
+
+static void sgemm_dispatch(int transA, int transB, int M, int N, int K, float alpha,
+                           const float *A, int lda, const float *B, int ldb,
+                           const float *Bp, float beta, float *C, int ldc) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0 || alpha == 0.0f) {
+    scale_c(M, N, beta, C, ldc);
+    return;
+  }
+  const family *f = current_family();
+  mt_args a = {f, transA, transB, M, N, K, alpha, beta, A, B, Bp, lda, ldb, ldc, C, 0};
+  int mu = (M + f->mr - 1) / f->mr, nu = (N + NR - 1) / NR;
+  /* Split the longer side: each thread packs all of the operand along the other side,
+   * so that duplicated packing is the smaller one. A pre-packed B is never copied, so
+   * with Bp only the balance matters. Never split a side into fewer units than threads
+   * when the other side has enough. */
+  int nt0 = rc_threads();
+  if (Bp)
+    a.split_m = mu > 2 * nu && nu < 2 * nt0;
+  else
+    a.split_m = M > N;
+  if (a.split_m && mu < nt0 && nu >= nt0) a.split_m = 0;
+  if (!a.split_m && nu < nt0 && mu >= nt0) a.split_m = 1;
+  int nt = mt_threads(M, N, K, a.split_m ? mu : nu);
+  if (nt <= 1) {
+    float *work = thread_work();
+    if (work) {
+      gemm_st(f, transA, transB, M, N, K, alpha, A, lda, B, ldb, Bp, beta, C, ldc, work);
+      return;
+    }
+    /* Out of memory for the buffer: nothing sensible to do but leave C as is. */
+    return;
+  }
+  rc_parallel(mt_task, &a, nt);
+}
+
+void rc_sgemm(int transA, int transB, int M, int N, int K, float alpha, const float *A,
+              int lda, const float *B, int ldb, float beta, float *C, int ldc) {
+  sgemm_dispatch(transA, transB, M, N, K, alpha, A, lda, B, ldb, NULL, beta, C, ldc);
+}
+
+void rc_sgemm_packed(int transA, int M, int N, int K, float alpha, const float *A,
+                     int lda, const void *packed, float beta, float *C, int ldc) {
+  sgemm_dispatch(transA, 0, M, N, K, alpha, A, lda, NULL, 0, (const float *)packed, beta,
+                 C, ldc);
+}
