@@ -12,6 +12,7 @@ export class Chart {
   readonly root: HTMLDivElement;
   private chart: echarts.ECharts | null = null;
   private updates = 0;
+  private readonly history: number[] = [];
   private observer: ResizeObserver;
 
   constructor(testid: string, cls = 'chart') {
@@ -29,6 +30,10 @@ export class Chart {
     this.updates++;
     this.root.dataset.updates = String(this.updates);
     this.root.dataset.points = String(points);
+    // The data size of the recent redraws, for the browser tests: proof the chart grew while training.
+    this.history.push(points);
+    if (this.history.length > 200) this.history.shift();
+    this.root.dataset.history = this.history.join(',');
   }
 
   dispose(): void {

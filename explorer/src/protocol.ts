@@ -12,7 +12,8 @@ export interface GatesParams { cell: 'lstm' | 'gru'; hidden: number; lr: number;
 export interface CharLMParams { cell: 'lstm' | 'gru' | 'rnn'; hidden: number; layers: number; lr: number; seqLen: number; batch: number; seed: number; maxSteps: number; temperature: number; corpus: string }
 export interface ESNParams { size: number; spectralRadius: number; leakRate: number; ridge: number; seed: number; train: number; washout: number; horizon: number }
 
-export type Request =
+/** Requests that start a task carry the view's run number; the task's replies echo it. */
+export type Request = (
   | { type: 'gradients'; params: GradientsParams }
   | { type: 'unrolled'; params: UnrolledParams }
   | { type: 'gates'; params: GatesParams }
@@ -23,7 +24,8 @@ export type Request =
   | { type: 'esn'; params: ESNParams }
   | { type: 'g2p-load'; bytes: Uint8Array; name: string }
   | { type: 'g2p-decode'; word: string; beam: number }
-  | { type: 'stop' };
+  | { type: 'stop' }
+) & { run?: number };
 
 /** A trace of one sequence through a one-layer cell: per step, per unit. */
 export interface TracePayload {
@@ -35,7 +37,7 @@ export interface TracePayload {
   maxDiff: number;
 }
 
-export type Reply =
+export type Reply = (
   | { type: 'ready'; backend: string }
   | { type: 'error'; message: string }
   | { type: 'done'; step: number; reason: string }
@@ -48,4 +50,5 @@ export type Reply =
   | { type: 'esn'; phase: string; states: number[][] | null; stateOffset: number; truth: number[]; prediction: number[]; trainNrmse: number | null; ridge: number | null; predictionStart: number }
   | { type: 'g2p-loaded'; name: string; letters: string[]; params: number; info: string }
   | { type: 'g2p-decoded'; word: string; letters: string[]; greedy: { phonemes: string[]; attention: number[][]; logProb: number }; beam: { phonemes: string[]; attention: number[][]; logProb: number }[] }
-  | { type: 'g2p-error'; message: string };
+  | { type: 'g2p-error'; message: string }
+) & { run?: number };

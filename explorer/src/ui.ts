@@ -72,6 +72,11 @@ export function readNumbers(controls: readonly NumberControl[], messages: Messag
   return out;
 }
 
+/** Checks each control when it changes, so a too-large size is explained before anything runs. */
+export function watchCaps(controls: readonly NumberControl[], messages: Messages): void {
+  for (const c of controls) c.input.addEventListener('change', () => void readNumbers([c], messages));
+}
+
 export function button(label: string, testid: string, onClick: () => void, primary = false): HTMLButtonElement {
   const b = el('button', { type: 'button', 'data-testid': testid, class: primary ? 'primary' : undefined, text: label });
   b.addEventListener('click', onClick);
@@ -92,20 +97,25 @@ export function fmt(x: number, digits = 4): string {
 
 export interface ViewWorker {
   send(m: Request, transfer?: Transferable[]): void;
+  /** Sends a request that starts a task; replies of earlier tasks are dropped from now on. */
+  startRun(m: Request): void;
   terminate(): void;
 }
 
 /** Starts the view's worker; replies go to onReply, worker crashes become messages. */
 export function startWorker(onReply: (r: Reply) => void, messages: Messages, backendNote: HTMLElement): ViewWorker {
   const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  let run = 0;
   w.onmessage = (e: MessageEvent<Reply>) => {
     const r = e.data;
+    if (r.run !== undefined && r.run !== run) return; // a superseded task's last words
     if (r.type === 'ready') backendNote.textContent = `Library backend in this view's worker: ${r.backend}`;
     onReply(r);
   };
   w.onerror = (e) => messages.show('error', `The worker failed: ${e.message || 'unknown error'}`);
   return {
     send: (m, transfer) => w.postMessage(m, transfer ?? []),
+    startRun: (m) => w.postMessage({ ...m, run: ++run }),
     terminate: () => w.terminate(),
   };
 }

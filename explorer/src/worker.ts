@@ -34,17 +34,18 @@ const gates = new GatesTask();
 const charlm = new CharLMTask();
 let g2p: LoadedG2P | null = null;
 
-async function start(task: (c: LoopControl) => Promise<number>): Promise<void> {
+async function start(run: number | undefined, task: (c: LoopControl, post: (r: Reply) => void) => Promise<number>): Promise<void> {
   control.stopped = true;
   await running;
   const c: LoopControl = { stopped: false };
   control = c;
+  const tagged = (r: Reply): void => post(run === undefined ? r : { ...r, run });
   running = (async () => {
     try {
-      const n = await task(c);
-      post({ type: 'done', step: n, reason: c.stopped ? 'stopped' : 'finished' });
+      const n = await task(c, tagged);
+      tagged({ type: 'done', step: n, reason: c.stopped ? 'stopped' : 'finished' });
     } catch (e) {
-      post({ type: 'error', message: errorMessage(e) });
+      tagged({ type: 'error', message: errorMessage(e) });
     }
   })();
 }
@@ -56,11 +57,11 @@ async function handle(m: Request): Promise<void> {
       control.stopped = true;
       return;
     case 'gradients':
-      return start((c) => runGradients(m.params, c, post));
+      return start(m.run, (c, p) => runGradients(m.params, c, p));
     case 'unrolled':
-      return start((c) => runUnrolled(m.params, c, post));
+      return start(m.run, (c, p) => runUnrolled(m.params, c, p));
     case 'gates':
-      return start((c) => gates.run(m.params, c, post));
+      return start(m.run, (c, p) => gates.run(m.params, c, p));
     case 'gates-text': {
       gates.text = m.text;
       const r = gates.traceText();
@@ -68,7 +69,7 @@ async function handle(m: Request): Promise<void> {
       return;
     }
     case 'charlm':
-      return start((c) => charlm.run(m.params, c, post));
+      return start(m.run, (c, p) => charlm.run(m.params, c, p));
     case 'charlm-save': {
       const bytes = charlm.save();
       scope.postMessage({ type: 'charlm-weights', bytes }, [bytes.buffer]);
@@ -82,7 +83,7 @@ async function handle(m: Request): Promise<void> {
       return;
     }
     case 'esn':
-      return start((c) => runESN(m.params, c, post));
+      return start(m.run, (c, p) => runESN(m.params, c, p));
     case 'g2p-load': {
       try {
         g2p = loadG2P(m.bytes, m.name);

@@ -30,17 +30,13 @@ export async function runESN(p: ESNParams, control: LoopControl, post: (r: Reply
   if (control.stopped) return 0;
   const fit = esn.fit(series.subarray(0, p.train), series.subarray(1, p.train + 1), { washout: p.washout, ridge: p.ridge });
   const prediction: number[] = [];
-  const chunk = 10;
-  let last = performance.now();
+  // Free run in chunks of 5 steps, each posted and followed by a short pause, so the
+  // prediction is seen growing even when the reservoir is small and fast.
+  const chunk = 5;
   while (prediction.length < p.horizon && !control.stopped) {
-    const n = Math.min(chunk, p.horizon - prediction.length);
-    prediction.push(...esn.generate(n));
-    if (performance.now() - last > 60 || prediction.length >= p.horizon) {
-      post({ type: 'esn', phase: prediction.length >= p.horizon ? 'done' : 'running free', states: null, stateOffset: from, truth: [], prediction: prediction.slice(), trainNrmse: fit.nrmse, ridge: fit.ridge, predictionStart });
-      // Let the animation be seen even for small reservoirs.
-      await new Promise((r) => setTimeout(r, 30));
-      last = performance.now();
-    }
+    prediction.push(...esn.generate(Math.min(chunk, p.horizon - prediction.length)));
+    post({ type: 'esn', phase: prediction.length >= p.horizon ? 'done' : 'running free', states: null, stateOffset: from, truth: [], prediction: prediction.slice(), trainNrmse: fit.nrmse, ridge: fit.ridge, predictionStart });
+    await new Promise((r) => setTimeout(r, 25));
   }
   return prediction.length;
 }

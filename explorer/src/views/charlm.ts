@@ -1,7 +1,7 @@
 // A character language model sampling text as it trains.
 import { Chart, lineOption } from '../charts.js';
 import type { Reply } from '../protocol.js';
-import { Messages, button, el, exposeState, fetchText, fmt, numberInput, readNumbers, selectInput, setReadout, startWorker } from '../ui.js';
+import { Messages, button, el, exposeState, fetchText, fmt, numberInput, readNumbers, watchCaps, selectInput, setReadout, startWorker } from '../ui.js';
 
 export function mountCharLM(root: HTMLElement, backendNote: HTMLElement): () => void {
   const messages = new Messages();
@@ -16,6 +16,7 @@ export function mountCharLM(root: HTMLElement, backendNote: HTMLElement): () => 
   const temp = el('input', { type: 'number', name: 'temperature', value: 0.8, step: 0.1, min: 0.05, max: 5, 'data-testid': 'input-temperature' });
   const file = el('input', { type: 'file', accept: '.safetensors', 'data-testid': 'input-file' });
   const controls = [hidden.control, layers.control, lr.control, seqLen.control, batch.control, seed.control, steps.control];
+  watchCaps(controls, messages);
   const lossChart = new Chart('chart-charlm-loss', 'chart');
   const sample = el('div', { class: 'sample', 'data-testid': 'sample', text: 'Samples appear here as the model trains.' });
   const readout = el('div', { class: 'readout', 'data-testid': 'readout' });
@@ -65,7 +66,7 @@ export function mountCharLM(root: HTMLElement, backendNote: HTMLElement): () => 
     state.losses = [];
     state.samples = [];
     state.done = false;
-    worker.send({ type: 'charlm', params: { cell: cell.select.value as 'lstm', hidden: v.hidden!, layers: v.layers!, lr: v.lr!, seqLen: v.seqLen!, batch: v.batch!, seed: v.seed!, maxSteps: v.steps!, temperature: t > 0 && t <= 5 ? t : 0.8, corpus } });
+    worker.startRun({ type: 'charlm', params: { cell: cell.select.value as 'lstm', hidden: v.hidden!, layers: v.layers!, lr: v.lr!, seqLen: v.seqLen!, batch: v.batch!, seed: v.seed!, maxSteps: v.steps!, temperature: t > 0 && t <= 5 ? t : 0.8, corpus } });
   };
   file.addEventListener('change', () => {
     const f = file.files?.[0];

@@ -1,7 +1,7 @@
 // An Echo State Network's reservoir states and its free-running Mackey–Glass prediction.
 import { Chart, heatmapOption, lineOption } from '../charts.js';
 import type { Reply } from '../protocol.js';
-import { Messages, button, el, exposeState, fmt, numberInput, readNumbers, setReadout, startWorker } from '../ui.js';
+import { Messages, button, el, exposeState, fmt, numberInput, readNumbers, watchCaps, setReadout, startWorker } from '../ui.js';
 
 export function mountESN(root: HTMLElement, backendNote: HTMLElement): () => void {
   const messages = new Messages();
@@ -11,6 +11,7 @@ export function mountESN(root: HTMLElement, backendNote: HTMLElement): () => voi
   const ridge = numberInput('ridge', 'ridge λ', 1e-8, 'ridge');
   const seed = numberInput('seed', 'seed', 1, 'seed', '1');
   const controls = [size.control, rho.control, leak.control, ridge.control, seed.control];
+  watchCaps(controls, messages);
   const states = new Chart('chart-esn-states', 'chart');
   const pred = new Chart('chart-esn-prediction', 'chart');
   const readout = el('div', { class: 'readout', 'data-testid': 'readout' });
@@ -53,7 +54,7 @@ export function mountESN(root: HTMLElement, backendNote: HTMLElement): () => voi
     const v = readNumbers(controls, messages);
     state.prediction = [];
     state.done = false;
-    worker.send({ type: 'esn', params: { size: v.size!, spectralRadius: v.spectralRadius!, leakRate: v.leakRate!, ridge: v.ridge!, seed: v.seed!, train: TRAIN, washout: 100, horizon: HORIZON } });
+    worker.startRun({ type: 'esn', params: { size: v.size!, spectralRadius: v.spectralRadius!, leakRate: v.leakRate!, ridge: v.ridge!, seed: v.seed!, train: TRAIN, washout: 100, horizon: HORIZON } });
   };
   root.append(
     el('h2', { text: 'Echo State Network on Mackey–Glass' }),

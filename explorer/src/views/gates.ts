@@ -1,7 +1,7 @@
 // Gate activations and states as heat maps over the characters of a typed text.
 import { Chart, heatmapOption, lineOption } from '../charts.js';
 import type { Reply, TracePayload } from '../protocol.js';
-import { Messages, button, el, exposeState, fetchText, fmt, numberInput, readNumbers, selectInput, setReadout, startWorker } from '../ui.js';
+import { Messages, button, el, exposeState, fetchText, fmt, numberInput, readNumbers, watchCaps, selectInput, setReadout, startWorker } from '../ui.js';
 
 const TITLES: Record<string, string> = {
   i: 'input gate i', f: 'forget gate f', g: 'candidate g', o: 'output gate o', c: 'cell state c', h: 'hidden state h',
@@ -22,6 +22,7 @@ export function mountGates(root: HTMLElement, backendNote: HTMLElement): () => v
   const steps = numberInput('steps', 'stop after (updates, 0 = never)', 0, 'steps', '1');
   const text = el('input', { type: 'text', name: 'text', value: 'Call me Ishmael. Some years ago', 'data-testid': 'input-text' });
   const controls = [hidden.control, lr.control, seqLen.control, seed.control, steps.control];
+  watchCaps(controls, messages);
   const charts: Record<string, Chart> = {};
   const grid = el('div', { class: 'grid2' });
   const lossChart = new Chart('chart-gates-loss', 'chart short');
@@ -81,7 +82,7 @@ export function mountGates(root: HTMLElement, backendNote: HTMLElement): () => v
     state.step = 0;
     state.losses = [];
     state.done = false;
-    worker.send({ type: 'gates', params: { cell: cell.select.value as 'lstm', hidden: v.hidden!, lr: v.lr!, seqLen: v.seqLen!, batch: 16, seed: v.seed!, maxSteps: v.steps!, text: text.value, corpus } });
+    worker.startRun({ type: 'gates', params: { cell: cell.select.value as 'lstm', hidden: v.hidden!, lr: v.lr!, seqLen: v.seqLen!, batch: 16, seed: v.seed!, maxSteps: v.steps!, text: text.value, corpus } });
   };
   text.addEventListener('input', () => worker.send({ type: 'gates-text', text: text.value }));
   root.append(

@@ -1,7 +1,7 @@
 // ‖∂L/∂h_t‖ over time steps for a vanilla RNN, an LSTM and a GRU on the adding problem.
 import { Chart, lineOption } from '../charts.js';
 import { GRADIENT_CELLS, type Reply } from '../protocol.js';
-import { Messages, button, el, exposeState, fmt, numberInput, readNumbers, setReadout, startWorker } from '../ui.js';
+import { Messages, button, el, exposeState, fmt, numberInput, readNumbers, watchCaps, setReadout, startWorker } from '../ui.js';
 
 const NAMES: Record<string, string> = { rnn: 'vanilla RNN', lstm: 'LSTM', gru: 'GRU' };
 
@@ -13,6 +13,7 @@ export function mountGradients(root: HTMLElement, backendNote: HTMLElement): () 
   const seed = numberInput('seed', 'seed', 1, 'seed', '1');
   const steps = numberInput('steps', 'stop after (updates, 0 = never)', 0, 'steps', '1');
   const controls = [T.control, hidden.control, lr.control, seed.control, steps.control];
+  watchCaps(controls, messages);
   const normsChart = new Chart('chart-grad-norms', 'chart tall');
   const lossChart = new Chart('chart-grad-loss');
   const readout = el('div', { class: 'readout', 'data-testid': 'readout' });
@@ -65,7 +66,7 @@ export function mountGradients(root: HTMLElement, backendNote: HTMLElement): () 
     state.norms = {};
     state.initNorms = {};
     state.done = false;
-    worker.send({ type: 'gradients', params: { T: v.T!, hidden: v.hidden!, lr: v.lr!, batch: 32, seed: v.seed!, maxSteps: v.steps! } });
+    worker.startRun({ type: 'gradients', params: { T: v.T!, hidden: v.hidden!, lr: v.lr!, batch: 32, seed: v.seed!, maxSteps: v.steps! } });
   };
 
   root.append(

@@ -1,7 +1,7 @@
 // The unrolled computation of one cell over a short sequence, with live values.
 import { Chart, lineOption } from '../charts.js';
 import type { Reply, TracePayload } from '../protocol.js';
-import { Messages, button, el, exposeState, fmt, numberInput, readNumbers, selectInput, setReadout, startWorker } from '../ui.js';
+import { Messages, button, el, exposeState, fmt, numberInput, readNumbers, watchCaps, selectInput, setReadout, startWorker } from '../ui.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -85,6 +85,7 @@ export function mountUnrolled(root: HTMLElement, backendNote: HTMLElement): () =
   const seed = numberInput('seed', 'seed', 1, 'seed', '1');
   const steps = numberInput('steps', 'stop after (updates, 0 = never)', 0, 'steps', '1');
   const controls = [hidden.control, T.control, lr.control, seed.control, steps.control];
+  watchCaps(controls, messages);
   const diagram = el('div', { class: 'unrolled', 'data-testid': 'unrolled' });
   const lossChart = new Chart('chart-unrolled-loss', 'chart short');
   const readout = el('div', { class: 'readout', 'data-testid': 'readout' });
@@ -115,7 +116,7 @@ export function mountUnrolled(root: HTMLElement, backendNote: HTMLElement): () =
     state.step = 0;
     state.losses = [];
     state.done = false;
-    worker.send({ type: 'unrolled', params: { cell: cell.select.value as 'lstm', hidden: v.hidden!, T: v.T!, lr: v.lr!, seed: v.seed!, maxSteps: v.steps! } });
+    worker.startRun({ type: 'unrolled', params: { cell: cell.select.value as 'lstm', hidden: v.hidden!, T: v.T!, lr: v.lr!, seed: v.seed!, maxSteps: v.steps! } });
   };
   root.append(
     el('h2', { text: 'The unrolled network' }),
