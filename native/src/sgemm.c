@@ -129,24 +129,27 @@ INLINE T256 __m256i mask8(int h) {
   return _mm256_loadu_si256((const __m256i *)(lane_mask_tab + 8 - h));
 }
 
-INLINE T256 void transpose8(__m256 r[8]) {
-  __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
-  __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
-  __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
-  __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
-  __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
-  __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
-  __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
-  __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
-  r[0] = _mm256_permute2f128_ps(u0, u4, 0x20);
-  r[1] = _mm256_permute2f128_ps(u1, u5, 0x20);
-  r[2] = _mm256_permute2f128_ps(u2, u6, 0x20);
-  r[3] = _mm256_permute2f128_ps(u3, u7, 0x20);
-  r[4] = _mm256_permute2f128_ps(u0, u4, 0x31);
-  r[5] = _mm256_permute2f128_ps(u1, u5, 0x31);
-  r[6] = _mm256_permute2f128_ps(u2, u6, 0x31);
-  r[7] = _mm256_permute2f128_ps(u3, u7, 0x31);
-}
+/* In-register 8 x 8 transpose of r0..r7 (a macro, not a function over an array: GCC
+ * kept such an array on the stack, tripling the packing time). */
+#define TRANSPOSE8(r0, r1, r2, r3, r4, r5, r6, r7)                                \
+  do {                                                                            \
+    __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);     \
+    __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);     \
+    __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);     \
+    __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);     \
+    __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE); \
+    __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE); \
+    __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE); \
+    __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE); \
+    r0 = _mm256_permute2f128_ps(u0, u4, 0x20);                                    \
+    r1 = _mm256_permute2f128_ps(u1, u5, 0x20);                                    \
+    r2 = _mm256_permute2f128_ps(u2, u6, 0x20);                                    \
+    r3 = _mm256_permute2f128_ps(u3, u7, 0x20);                                    \
+    r4 = _mm256_permute2f128_ps(u0, u4, 0x31);                                    \
+    r5 = _mm256_permute2f128_ps(u1, u5, 0x31);                                    \
+    r6 = _mm256_permute2f128_ps(u2, u6, 0x31);                                    \
+    r7 = _mm256_permute2f128_ps(u3, u7, 0x31);                                    \
+  } while (0)
 
 /* The strided case is a transpose, which element by element costs ~1 cycle per float
  * and dominates skinny products (M = 32 with B transposed: packing B would take as long
@@ -175,16 +178,37 @@ static T256 void pack_avx2(int strided, int w, int W, int kc, const float *src, 
     const float *s = src + (size_t)i0 * ld;
     __m256i msk = mask8(h);
     int k = 0;
+    const size_t L = (size_t)ld;
     for (; k + 8 <= kc; k += 8) {
-      __m256 r[8];
-      for (int q = 0; q < 8; q++)
-        r[q] = q < h ? _mm256_loadu_ps(s + (size_t)q * ld + k) : _mm256_setzero_ps();
-      transpose8(r);
+      const float *p = s + k;
       float *d = dst + (size_t)k * W + i0;
-      if (h == 8)
-        for (int q = 0; q < 8; q++) _mm256_storeu_ps(d + (size_t)q * W, r[q]);
-      else
-        for (int q = 0; q < 8; q++) _mm256_maskstore_ps(d + (size_t)q * W, msk, r[q]);
+      __m256 r0, r1, r2, r3, r4, r5, r6, r7;
+      if (h == 8) {
+        r0 = _mm256_loadu_ps(p), r1 = _mm256_loadu_ps(p + L);
+        r2 = _mm256_loadu_ps(p + 2 * L), r3 = _mm256_loadu_ps(p + 3 * L);
+        r4 = _mm256_loadu_ps(p + 4 * L), r5 = _mm256_loadu_ps(p + 5 * L);
+        r6 = _mm256_loadu_ps(p + 6 * L), r7 = _mm256_loadu_ps(p + 7 * L);
+        TRANSPOSE8(r0, r1, r2, r3, r4, r5, r6, r7);
+        _mm256_storeu_ps(d, r0), _mm256_storeu_ps(d + W, r1);
+        _mm256_storeu_ps(d + 2 * W, r2), _mm256_storeu_ps(d + 3 * W, r3);
+        _mm256_storeu_ps(d + 4 * W, r4), _mm256_storeu_ps(d + 5 * W, r5);
+        _mm256_storeu_ps(d + 6 * W, r6), _mm256_storeu_ps(d + 7 * W, r7);
+      } else {
+        const __m256 z = _mm256_setzero_ps();
+        r0 = _mm256_loadu_ps(p);
+        r1 = h > 1 ? _mm256_loadu_ps(p + L) : z;
+        r2 = h > 2 ? _mm256_loadu_ps(p + 2 * L) : z;
+        r3 = h > 3 ? _mm256_loadu_ps(p + 3 * L) : z;
+        r4 = h > 4 ? _mm256_loadu_ps(p + 4 * L) : z;
+        r5 = h > 5 ? _mm256_loadu_ps(p + 5 * L) : z;
+        r6 = h > 6 ? _mm256_loadu_ps(p + 6 * L) : z;
+        r7 = z;
+        TRANSPOSE8(r0, r1, r2, r3, r4, r5, r6, r7);
+        _mm256_maskstore_ps(d, msk, r0), _mm256_maskstore_ps(d + W, msk, r1);
+        _mm256_maskstore_ps(d + 2 * W, msk, r2), _mm256_maskstore_ps(d + 3 * W, msk, r3);
+        _mm256_maskstore_ps(d + 4 * W, msk, r4), _mm256_maskstore_ps(d + 5 * W, msk, r5);
+        _mm256_maskstore_ps(d + 6 * W, msk, r6), _mm256_maskstore_ps(d + 7 * W, msk, r7);
+      }
     }
     for (; k < kc; k++)
       for (int q = 0; q < h; q++) dst[(size_t)k * W + i0 + q] = s[(size_t)q * ld + k];
@@ -361,6 +385,85 @@ static T512 void kernel_avx512(int m, int n, int kc, float alpha, const float *A
 #undef CASE
   }
 }
+
+/* Few rows times a transposed B (C = h * W^T for one or a handful of sequences): every
+ * C element is a dot product of two contiguous rows, so B is read once, straight from
+ * the caller's matrix. Packing it instead (a transpose of all of B) would cost several
+ * times the multiplication, which for M <= 4 is only 2-8 flops per B element. */
+#define DOT_MAX_M 4
+
+/* [sum a, sum b, sum c, sum d] */
+INLINE T512 __m128 hsum4(__m512 a, __m512 b, __m512 c, __m512 d) {
+  __m256 a8 = _mm256_add_ps(_mm512_castps512_ps256(a), _mm512_extractf32x8_ps(a, 1));
+  __m256 b8 = _mm256_add_ps(_mm512_castps512_ps256(b), _mm512_extractf32x8_ps(b, 1));
+  __m256 c8 = _mm256_add_ps(_mm512_castps512_ps256(c), _mm512_extractf32x8_ps(c, 1));
+  __m256 d8 = _mm256_add_ps(_mm512_castps512_ps256(d), _mm512_extractf32x8_ps(d, 1));
+  __m256 abcd = _mm256_hadd_ps(_mm256_hadd_ps(a8, b8), _mm256_hadd_ps(c8, d8));
+  return _mm_add_ps(_mm256_castps256_ps128(abcd), _mm256_extractf128_ps(abcd, 1));
+}
+
+INLINE T512 void dot512_m(const int m, int N, int K, float alpha, const float *A,
+                          int lda, const float *B, int ldb, float beta, float *C,
+                          int ldc) {
+  const int K16 = K & ~15;
+  const __mmask16 kt = (__mmask16)((1u << (K & 15)) - 1);
+  const __m128 va = _mm_set1_ps(alpha), vb = _mm_set1_ps(beta);
+  int j = 0;
+  for (; j + 4 <= N; j += 4) {
+    const float *b0 = B + (size_t)j * ldb, *b1 = b0 + ldb, *b2 = b1 + ldb, *b3 = b2 + ldb;
+    __m512 acc[DOT_MAX_M][4];
+#pragma GCC unroll 4
+    for (int i = 0; i < m; i++)
+      acc[i][0] = acc[i][1] = acc[i][2] = acc[i][3] = _mm512_setzero_ps();
+    for (int k = 0; k <= K16; k += 16) {
+      /* the last pass is the masked tail (empty when 16 divides K) */
+      const __mmask16 km = k < K16 ? (__mmask16)0xFFFF : kt;
+      if (!km) break;
+      __m512 x0 = _mm512_maskz_loadu_ps(km, b0 + k), x1 = _mm512_maskz_loadu_ps(km, b1 + k);
+      __m512 x2 = _mm512_maskz_loadu_ps(km, b2 + k), x3 = _mm512_maskz_loadu_ps(km, b3 + k);
+#pragma GCC unroll 4
+      for (int i = 0; i < m; i++) {
+        __m512 a = _mm512_maskz_loadu_ps(km, A + (size_t)i * lda + k);
+        acc[i][0] = _mm512_fmadd_ps(a, x0, acc[i][0]);
+        acc[i][1] = _mm512_fmadd_ps(a, x1, acc[i][1]);
+        acc[i][2] = _mm512_fmadd_ps(a, x2, acc[i][2]);
+        acc[i][3] = _mm512_fmadd_ps(a, x3, acc[i][3]);
+      }
+    }
+#pragma GCC unroll 4
+    for (int i = 0; i < m; i++) {
+      float *c = C + (size_t)i * ldc + j;
+      __m128 r = _mm_mul_ps(va, hsum4(acc[i][0], acc[i][1], acc[i][2], acc[i][3]));
+      if (beta != 0.0f) r = _mm_fmadd_ps(vb, _mm_loadu_ps(c), r);
+      _mm_storeu_ps(c, r);
+    }
+  }
+  for (; j < N; j++) {
+    const float *b = B + (size_t)j * ldb;
+#pragma GCC unroll 4
+    for (int i = 0; i < m; i++) {
+      __m512 acc = _mm512_setzero_ps();
+      for (int k = 0; k < K; k += 16) {
+        __mmask16 km = K - k >= 16 ? (__mmask16)0xFFFF : kt;
+        acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(km, A + (size_t)i * lda + k),
+                              _mm512_maskz_loadu_ps(km, b + k), acc);
+      }
+      float *c = C + (size_t)i * ldc + j;
+      float r = alpha * _mm512_reduce_add_ps(acc);
+      *c = beta != 0.0f ? r + beta * *c : r;
+    }
+  }
+}
+
+static T512 void dot_avx512(int m, int N, int K, float alpha, const float *A, int lda,
+                            const float *B, int ldb, float beta, float *C, int ldc) {
+  switch (m) {
+#define CASE(M) \
+  case M: dot512_m(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc); break;
+    CASE(1) CASE(2) CASE(3) CASE(4)
+#undef CASE
+  }
+}
 #endif /* RC_X86 */
 
 /* ============================== blocked driver =================================== */
@@ -442,6 +545,18 @@ static void gemm_st(const family *f, int transA, int transB, int M, int N, int K
                     const float *Bp, float beta, float *C, int ldc, float *work) {
   float *abuf = work;
   float *bbuf = work + ALIGN_FLOATS((size_t)MC_MAX * RC_KC);
+#ifdef RC_X86
+  if (!Bp && transB && M <= DOT_MAX_M && f == &fam_avx512 &&
+      (!transA || (size_t)M * K <= (size_t)MC_MAX * RC_KC)) {
+    if (transA) { /* the few columns of A become contiguous rows */
+      for (int i = 0; i < M; i++)
+        for (int k = 0; k < K; k++) abuf[(size_t)i * K + k] = A[(size_t)k * lda + i];
+      A = abuf, lda = K;
+    }
+    dot_avx512(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    return;
+  }
+#endif
   const int NCb = Bp ? N : f->nc;
   for (int jc = 0; jc < N; jc += NCb) {
     int nc = N - jc < NCb ? N - jc : NCb;
@@ -450,6 +565,26 @@ static void gemm_st(const family *f, int transA, int transB, int M, int N, int K
       float beta_p = pc == 0 ? beta : 1.0f;
       const float *bpan;
       size_t bstride;
+      if (!Bp && M <= f->mc) {
+        /* One row block: each B panel is used by this block only, so pack it right
+         * before use into an L1-sized slot instead of packing all kc x nc first and
+         * reading it back from L2/L3 (for M = 32 that round trip cost as much as the
+         * multiplication). */
+        pack_a_block(f, transA, M, kc, A, lda, 0, pc, abuf);
+        for (int jr = 0; jr < nc; jr += NR) {
+          int n = nc - jr < NR ? nc - jr : NR;
+          const float *src = transB ? B + (size_t)(jc + jr) * ldb + pc
+                                    : B + (size_t)pc * ldb + (jc + jr);
+          f->pack(transB, n, NR, kc, src, ldb, bbuf);
+          float *cc = C + jc + jr;
+          for (int ir = 0; ir < M; ir += f->mr) {
+            int m = M - ir < f->mr ? M - ir : f->mr;
+            f->kernel(m, n, kc, alpha, abuf + (size_t)ir * kc, bbuf, beta_p,
+                      cc + (size_t)ir * ldc, ldc);
+          }
+        }
+        continue;
+      }
       if (Bp) {
         bpan = Bp + (size_t)(jc / NR) * K * NR + (size_t)pc * NR;
         bstride = (size_t)K * NR;
