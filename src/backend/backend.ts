@@ -65,6 +65,13 @@ export interface Backend {
   rnnActForward: typeof gates.rnnActForward;
   rnnActBackward: typeof gates.rnnActBackward;
 
+  // Optional: whole-sequence kernels (one layer, one direction, float32, no projection)
+  // with exactly the semantics and arguments of the loops in kernels/recurrent/* minus
+  // the backend (see SequenceKernels). A backend that has them runs a sequence in one
+  // call: the native backend fuses the recurrent gemm with the gate nonlinearities and
+  // keeps the packed recurrent weights hot across steps.
+  sequence?: SequenceKernels;
+
   // Optional: backends whose kernels run on their own memory (WebAssembly linear memory)
   // let a whole sequence loop run there. `mirror` copies the arrays in, runs `fn` on
   // views of the copies, copies the arrays at `outputs` back, and frees the copies;
@@ -73,4 +80,16 @@ export interface Backend {
   mirror?(arrays: readonly (TypedArray | null)[], outputs: readonly number[], fn: (views: (TypedArray | null)[]) => void): void;
   /** A zeroed scratch array of n floats next to `like`, or null when `like` is not mirrored. */
   workspace?(like: FloatArray, n: number): FloatArray | null;
+}
+
+type Tail<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
+
+/** Whole-sequence kernels: the parameters of kernels/recurrent/{lstm,gru,rnn}.ts without the backend. */
+export interface SequenceKernels {
+  lstmForward(...args: Tail<Parameters<typeof import('../kernels/recurrent/lstm.js').lstmForward>>): void;
+  lstmBackward(...args: Tail<Parameters<typeof import('../kernels/recurrent/lstm.js').lstmBackward>>): void;
+  gruForward(...args: Tail<Parameters<typeof import('../kernels/recurrent/gru.js').gruForward>>): void;
+  gruBackward(...args: Tail<Parameters<typeof import('../kernels/recurrent/gru.js').gruBackward>>): void;
+  rnnForward(...args: Tail<Parameters<typeof import('../kernels/recurrent/rnn.js').rnnForward>>): void;
+  rnnBackward(...args: Tail<Parameters<typeof import('../kernels/recurrent/rnn.js').rnnBackward>>): void;
 }

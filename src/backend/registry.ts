@@ -1,13 +1,15 @@
 // Which backend runs the kernels. Selection is explicit and observable: a typed
 // registry, no import side effects. `describe()` says what is running.
-// Default: the WebAssembly SIMD backend, created on first use when the engine supports
-// it, else the reference backend. The environment variable RECURRENT_BACKEND (Node)
-// names another registered backend as the default.
+// Default: on Node, the native backend when its addon is built (npm install builds it);
+// else the WebAssembly SIMD backend, created on first use when the engine supports it;
+// else the reference backend. The environment variable RECURRENT_BACKEND (Node) names
+// another backend as the default ('native', 'wasm', 'ref').
 
 import { BackendError } from '../errors.js';
 import type { Backend } from './backend.js';
 import { refBackend } from './ref.js';
 import { WasmBackend } from '../kernels/wasm/wasm-backend.js';
+import { NativeBackend, nativeUnavailableReason } from '../kernels/native/native-backend.js';
 
 const registry = new Map<string, Backend>([[refBackend.name, refBackend]]);
 let current: Backend | null = null;
@@ -28,8 +30,18 @@ export function wasmBackend(): WasmBackend | null {
   }
 }
 
+/** The native backend (Node, addon built), created (and registered) on first request; else null. */
+export function nativeBackend(): NativeBackend | null {
+  const have = registry.get('native');
+  if (have) return have as NativeBackend;
+  if (nativeUnavailableReason() !== '') return null;
+  const n = NativeBackend.create();
+  registry.set(n.name, n);
+  return n;
+}
+
 /**
- * Sets how many threads the WebAssembly backend uses (the calling one included) by
+ * Sets how many threads the WebAssembly and native backends use (the calling one included) by
  * replacing it with a new instance; 1 = single-threaded. The default is the machine's
  * hardware threads (at most 8) or the environment variable RECURRENT_THREADS.
  */
@@ -39,17 +51,19 @@ export function setNumThreads(threads: number): void {
   registry.set('wasm', next);
   if (old !== undefined && current === old) current = next;
   old?.dispose();
+  nativeBackend()?.setThreads(threads);
 }
 
 function defaultBackend(): Backend {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.RECURRENT_BACKEND;
   if (env) {
     if (env === 'wasm' && !wasmBackend()) throw new BackendError(`RECURRENT_BACKEND=wasm, but ${wasmFailure}`);
+    if (env === 'native' && !nativeBackend()) throw new BackendError(`RECURRENT_BACKEND=native, but ${nativeUnavailableReason()}`);
     const b = registry.get(env);
-    if (!b) throw new BackendError(`RECURRENT_BACKEND='${env}' is not a backend; available: ${[...registry.keys(), 'wasm'].map((k) => `'${k}'`).join(', ')}`);
+    if (!b) throw new BackendError(`RECURRENT_BACKEND='${env}' is not a backend; available: ${[...registry.keys(), 'wasm', 'native'].map((k) => `'${k}'`).join(', ')}`);
     return b;
   }
-  return wasmBackend() ?? refBackend;
+  return nativeBackend() ?? wasmBackend() ?? refBackend;
 }
 
 /** Makes a backend available to `setBackend` under its name. */
@@ -64,9 +78,10 @@ export function setBackend(backend: string | Backend): void {
     current = backend;
     return;
   }
-  const b = backend === 'wasm' ? wasmBackend() : registry.get(backend);
+  const b = backend === 'wasm' ? wasmBackend() : backend === 'native' ? nativeBackend() : registry.get(backend);
   if (!b) {
     if (backend === 'wasm') throw new BackendError(`setBackend: the wasm backend is not available here: ${wasmFailure}`);
+    if (backend === 'native') throw new BackendError(`setBackend: the native backend is not available here: ${nativeUnavailableReason()}`);
     throw new BackendError(
       `setBackend: unknown backend '${backend}'; available: ${[...registry.keys()].map((k) => `'${k}'`).join(', ')}`,
     );
@@ -89,11 +104,13 @@ export function backendFor(dtype: 'float32' | 'float64' | 'int32'): Backend {
 /** Names of the registered backends. */
 export function listBackends(): string[] {
   wasmBackend();
+  nativeBackend();
   return [...registry.keys()];
 }
 
 /** One line describing the backend in use. */
 export function describeBackend(): string {
   const b = getBackend();
-  return wasmFailure !== null && b === refBackend ? `${b.describe()} (wasm unavailable: ${wasmFailure})` : b.describe();
+  if (b === refBackend && wasmFailure !== null) return `${b.describe()} (wasm unavailable: ${wasmFailure})`;
+  return b.describe();
 }

@@ -6,7 +6,7 @@ import { describe, expect, it, afterAll } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GRU, LSTM, RNN, Linear, Embedding, Sequential, Tanh, Dropout } from '../../src/index.js';
+import { GRU, LSTM, RNN, Linear, Embedding, Sequential, Tanh, Dropout, getBackend } from '../../src/index.js';
 import { encodeWeights, loadWeights, decodeModule, readWeightsConfig } from '../../src/io/weights.js';
 import { buildModule, moduleConfig } from '../../src/io/module-config.js';
 import { numberToBfloat16, numberToHalf, halfToNumber, bfloat16ToNumber, parseSafetensors, serializeSafetensors } from '../../src/io/safetensors.js';
@@ -77,7 +77,8 @@ describe('safetensors written here load in PyTorch', () => {
       const x = io.get('x');
       const ours = m instanceof Sequential ? { y: m.forward(x) } : runModule(m, x);
       for (const [k, v] of Object.entries(ours)) {
-        expectClose(v, io.get(k), 0, `${name} ${k} (ours now vs ours when written)`);
+        // Written on the wasm backend; another backend sums in another order (float32 rounding).
+        expectClose(v, io.get(k), getBackend().name === 'wasm' ? 0 : 1e-6, `${name} ${k} (ours now vs ours when written)`);
         expectClose(v, torchOut.get(k), 2e-6, `${name} ${k} (PyTorch on our file)`);
       }
     });

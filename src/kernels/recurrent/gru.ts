@@ -26,6 +26,11 @@ export function gruForward(
   lengths: Int32Array | null, // (B) or null
   T: number, B: number, I: number, H: number,
 ): void {
+  // A backend with a fused whole-sequence kernel (native) runs the loop in one call.
+  if (k.sequence && x instanceof Float32Array) {
+    k.sequence.gruForward(hState, gates, ghn, x, h0, wIH, wHH, bIH, bHH, lengths, T, B, I, H);
+    return;
+  }
   // On a backend with its own memory (wasm) the whole loop runs there; outputs copied back.
   if (runMirrored(k, Array.from(arguments), [1, 2, 3], gruForward)) return;
   const G = GRU_GATES.length * H;
@@ -67,6 +72,11 @@ export function gruBackward(
   lengths: Int32Array | null, // (B)
   T: number, B: number, I: number, H: number,
 ): void {
+  // A backend with a fused whole-sequence kernel (native) runs the loop in one call.
+  if (k.sequence && x instanceof Float32Array) {
+    k.sequence.gruBackward(dx, dh0, dwIH, dwHH, dbIH, dbHH, dhSteps, dhOut, dhN, hState, gates, ghn, x, h0, wIH, wHH, lengths, T, B, I, H);
+    return;
+  }
   // On a backend with its own memory (wasm) the whole loop runs there; outputs copied back.
   if (runMirrored(k, Array.from(arguments), [1, 2, 3, 4, 5, 6, 7], gruBackward)) return;
   const G = GRU_GATES.length * H;

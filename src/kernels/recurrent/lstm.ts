@@ -31,6 +31,11 @@ export function lstmForward(
   lengths: Int32Array | null, // (B) or null: every row has length T
   T: number, B: number, I: number, H: number, P: number,
 ): void {
+  // A backend with a fused whole-sequence kernel (native) runs the loop in one call.
+  if (k.sequence && x instanceof Float32Array && wHR === null) {
+    k.sequence.lstmForward(hState, cState, gates, x, h0, c0, wIH, wHH, bIH, bHH, wHR, lengths, T, B, I, H, P);
+    return;
+  }
   // On a backend with its own memory (wasm) the whole loop runs there; outputs copied back.
   if (runMirrored(k, Array.from(arguments), [1, 2, 3], lstmForward)) return;
   const G = LSTM_GATES.length * H;
@@ -89,6 +94,11 @@ export function lstmBackward(
   lengths: Int32Array | null, // (B)
   T: number, B: number, I: number, H: number, P: number,
 ): void {
+  // A backend with a fused whole-sequence kernel (native) runs the loop in one call.
+  if (k.sequence && x instanceof Float32Array && wHR === null) {
+    k.sequence.lstmBackward(dx, dh0, dc0, dwIH, dwHH, dbIH, dbHH, dwHR, dhSteps, dhOut, dhN, dcN, hState, cState, gates, x, h0, c0, wIH, wHH, wHR, lengths, T, B, I, H, P);
+    return;
+  }
   // On a backend with its own memory (wasm) the whole loop runs there; outputs copied back.
   if (runMirrored(k, Array.from(arguments), [1, 2, 3, 4, 5, 6, 7, 8, 9], lstmBackward)) return;
   const G = LSTM_GATES.length * H;

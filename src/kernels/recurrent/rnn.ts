@@ -23,6 +23,11 @@ export function rnnForward(
   lengths: Int32Array | null, // (B) or null
   T: number, B: number, I: number, H: number,
 ): void {
+  // A backend with a fused whole-sequence kernel (native) runs the loop in one call.
+  if (k.sequence && x instanceof Float32Array) {
+    k.sequence.rnnForward(hState, x, h0, wIH, wHH, bIH, bHH, nonlinearity, lengths, T, B, I, H);
+    return;
+  }
   // On a backend with its own memory (wasm) the whole loop runs there; outputs copied back.
   if (runMirrored(k, Array.from(arguments), [1], rnnForward)) return;
   if (T === 0 || B === 0) return;
@@ -59,6 +64,11 @@ export function rnnBackward(
   lengths: Int32Array | null, // (B)
   T: number, B: number, I: number, H: number,
 ): void {
+  // A backend with a fused whole-sequence kernel (native) runs the loop in one call.
+  if (k.sequence && x instanceof Float32Array) {
+    k.sequence.rnnBackward(dx, dh0, dwIH, dwHH, dbIH, dbHH, dhSteps, dhOut, dhN, hState, x, h0, wIH, wHH, nonlinearity, lengths, T, B, I, H);
+    return;
+  }
   // On a backend with its own memory (wasm) the whole loop runs there; outputs copied back.
   if (runMirrored(k, Array.from(arguments), [1, 2, 3, 4, 5, 6, 7], rnnBackward)) return;
   const dh = workspace(k, x, B * H); // (B, H) ∂L/∂h_t, running backwards (dhNext)

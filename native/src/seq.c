@@ -1,0 +1,813 @@
+/*
+ * Fused recurrent kernels: one call runs a whole sequence (one layer, one direction),
+ * forward or backward, with the semantics of src/kernels/recurrent/{lstm,gru,rnn}.ts.
+ *
+ * Design (the same for the three cells; NG gates per hidden unit, G = NG·H):
+ *  - The input side of every step is one large multi-threaded gemm before the loop
+ *    (X·W_ihᵀ over all T·B rows), and in backward the weight gradients are batched over
+ *    all steps into three large gemms after it.
+ *  - The recurrence runs inside ONE rc_parallel call for the whole sequence. The hidden
+ *    units are split among the threads in blocks of nb = rc_sgemm_nr() units; a thread owns
+ *    its units for every gate. W_hh is packed once per call with its rows permuted so that
+ *    a thread's gate columns are contiguous (block of units u0…u0+w: the w rows of gate 0,
+ *    then of gate 1, …), so each step is, per thread, one gemm over its own column range of
+ *    the packed weights (hot in that core's cache across steps) followed by the gate
+ *    nonlinearities and the cell update of its units on the gemm's output while it is
+ *    still in cache (the epilogue). One barrier per step: step t+1 reads all of h_t.
+ *  - Backward: per step, the pointwise gate gradients of the thread's units, a barrier,
+ *    then ∂L/∂h_{t−1} for the thread's units (columns of W_hh, packed once) — the units a
+ *    thread writes are the units it reads at the next step, so again one barrier per step.
+ * No allocation per step: the scratch is a grow-only arena (rc_seq_scratch_bytes).
+ * The addon serialises calls (one at a time per process), so the arena needs no lock.
+ */
+#include "seq.h"
+#include "rc.h"
+#include "vmath.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_THREADS 64
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+/* Pointwise loops without calls: let GCC build AVX-512/AVX2 clones chosen at load time. */
+#define CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define CLONES
+#endif
+
+/* ---- scratch arena ------------------------------------------------------------------ */
+
+static char *arena = NULL;
+static size_t arenaCap = 0;
+
+size_t rc_seq_scratch_bytes(void) { return arenaCap; }
+
+/* Reserves `bytes` (64-byte aligned pieces handed out by carve); returns 0 when out of memory. */
+static int arena_reserve(size_t bytes) {
+  if (bytes <= arenaCap) return 1;
+  void *p = rc_alloc(bytes);
+  if (!p) return 0;
+  rc_free(arena);
+  arena = p;
+  arenaCap = bytes;
+  return 1;
+}
+
+static size_t up64(size_t n) { return (n + 63) & ~(size_t)63; }
+
+typedef struct {
+  size_t used;
+} carver;
+
+static void *carve(carver *c, size_t bytes) {
+  void *p = arena + c->used;
+  c->used += up64(bytes);
+  return p;
+}
+
+/* ---- partition of the hidden units among threads ------------------------------------ */
+
+typedef struct {
+  int n;                 /* threads */
+  int nb;                /* block of units (a multiple of the gemm's panel width) */
+  int u0[MAX_THREADS];   /* first unit of each thread (a multiple of nb) */
+  int u1[MAX_THREADS];   /* one past its last unit */
+} split;
+
+/* Multiply-adds of one step below which a single thread is faster (a barrier per step
+ * costs about a microsecond). */
+#define PARALLEL_STEP_MACS (48 * 1024)
+
+static void make_split(split *s, int H, int stepMacs) {
+  int nb = rc_sgemm_nr();
+  int blocks = (H + nb - 1) / nb;
+  int n = rc_threads();
+  if (n > MAX_THREADS) n = MAX_THREADS;
+  if (n > blocks) n = blocks;
+  if (stepMacs < PARALLEL_STEP_MACS || rc_in_parallel()) n = 1;
+  if (n < 1) n = 1;
+  s->n = n;
+  s->nb = nb;
+  for (int t = 0; t < n; t++) {
+    int b0 = (int)((long)blocks * t / n), b1 = (int)((long)blocks * (t + 1) / n);
+    s->u0[t] = b0 * nb < H ? b0 * nb : H;
+    s->u1[t] = b1 * nb < H ? b1 * nb : H;
+  }
+}
+
+/* Rows of W (G×K, gate-major: row g·H + u) permuted so that block [ua, ua+w) of units
+ * has its NG·w rows together: row NG·ua + g·w + k ← row g·H + ua + k. */
+static void permute_rows(float *dst, const float *W, int NG, int H, int K, int nb) {
+  for (int ua = 0; ua < H; ua += nb) {
+    int w = H - ua < nb ? H - ua : nb;
+    for (int g = 0; g < NG; g++)
+      for (int k = 0; k < w; k++)
+        memcpy(dst + (size_t)(NG * ua + g * w + k) * K, W + (size_t)(g * H + ua + k) * K, (size_t)K * sizeof(float));
+  }
+}
+
+static inline int active(const int32_t *len, int b, int t) { return len == NULL || t < len[b]; }
+
+/* out[r, :] += b1 (+ b2) over rows. */
+CLONES static void add_bias_rows(float *out, long rows, int G, const float *b1, const float *b2) {
+  if (!b1 && !b2) return;
+  for (long r = 0; r < rows; r++) {
+    float *o = out + r * G;
+    if (b1 && b2)
+      for (int j = 0; j < G; j++) o[j] = (o[j] + b1[j]) + b2[j];
+    else {
+      const float *b = b1 ? b1 : b2;
+      for (int j = 0; j < G; j++) o[j] += b[j];
+    }
+  }
+}
+
+/* db[j] += Σ_r d[r, j], float64 accumulators (as colSumAcc in common.ts). */
+static void col_sum_acc(float *db, const float *d, long rows, int G, double *acc) {
+  memset(acc, 0, (size_t)G * sizeof(double));
+  for (long r = 0; r < rows; r++) {
+    const float *o = d + r * G;
+    for (int j = 0; j < G; j++) acc[j] += o[j];
+  }
+  for (int j = 0; j < G; j++) db[j] = (float)((double)db[j] + acc[j]);
+}
+
+CLONES static void add_into(float *dst, const float *src, int n) {
+  for (int i = 0; i < n; i++) dst[i] += src[i];
+}
+
+/* ---- LSTM pointwise pieces (units of one row) --------------------------------------- */
+
+/* i, f, o = σ, g = tanh of (gates + gh) in place; c = f·cPrev + i·g; m = o·tanh(c). */
+CLONES static void lstm_cell(float *c, float *m, const float *gi, const float *gf, const float *gg,
+                             const float *go, const float *cPrev, const float *tc, int w, int phase) {
+  if (phase == 0) {
+    for (int k = 0; k < w; k++) c[k] = gf[k] * cPrev[k] + gi[k] * gg[k];
+  } else {
+    for (int k = 0; k < w; k++) m[k] = go[k] * tc[k];
+  }
+}
+
+static void lstm_fwd_units(const vm_kernels *vm, float *g, int H, const float *gh, int ghStride,
+                           float *c, float *m, const float *cPrev, int w, float *tmp) {
+  /* g: the row's gates at unit ua (gate q at g + q·H); gh: hidden side of gate q at gh + q·ghStride, or NULL. */
+  vm->sigmoid(g, g, gh, w);
+  vm->sigmoid(g + H, g + H, gh ? gh + ghStride : NULL, w);
+  vm->tanh(g + 2 * H, g + 2 * H, gh ? gh + 2 * ghStride : NULL, w);
+  vm->sigmoid(g + 3 * H, g + 3 * H, gh ? gh + 3 * ghStride : NULL, w);
+  lstm_cell(c, m, g, g + H, g + 2 * H, g + 3 * H, cPrev, NULL, w, 0);
+  vm->tanh(tmp, c, NULL, w);
+  lstm_cell(c, m, g, g + H, g + 2 * H, g + 3 * H, cPrev, tmp, w, 1);
+}
+
+CLONES static void lstm_bwd_units(float *dg, int H, float *dc, const float *dm, const float *g,
+                                  const float *tc, const float *cPrev, int w) {
+  const float *gi = g, *gf = g + H, *gg = g + 2 * H, *go = g + 3 * H;
+  for (int k = 0; k < w; k++) {
+    float i = gi[k], f = gf[k], gv = gg[k], o = go[k], t = tc[k], d = dm[k];
+    float dct = dc[k] + d * o * (1.0f - t * t);
+    dg[k] = dct * gv * i * (1.0f - i);
+    dg[H + k] = dct * cPrev[k] * f * (1.0f - f);
+    dg[2 * H + k] = dct * i * (1.0f - gv * gv);
+    dg[3 * H + k] = d * t * o * (1.0f - o);
+    dc[k] = dct * f;
+  }
+}
+
+/* ---- LSTM forward ------------------------------------------------------------------- */
+
+typedef struct {
+  int T, B, H, G;
+  const int32_t *len;
+  float *hs, *cs, *gates, *tile;
+  const float *h0, *c0;
+  const void *packed;
+  split sp;
+  rc_barrier bar;
+  vm_kernels vm;
+  void *work[MAX_THREADS];
+  float *tmp[MAX_THREADS];
+} lstm_fwd_ctx;
+
+static void lstm_fwd_task(void *p, int tid, int nt) {
+  (void)nt;
+  lstm_fwd_ctx *x = p;
+  const int B = x->B, H = x->H, G = x->G, nb = x->sp.nb;
+  const int u0 = x->sp.u0[tid], u1 = x->sp.u1[tid];
+  for (int t = 0; t < x->T; t++) {
+    const float *hp = t ? x->hs + (size_t)(t - 1) * B * H : x->h0;
+    const float *cp = t ? x->cs + (size_t)(t - 1) * B * H : x->c0;
+    if (u1 > u0)
+      rc_sgemm_packed_cols(0, B, G, H, 1.0f, hp, H, x->packed, 4 * u0, 4 * u1, 0.0f, x->tile, G, x->work[tid]);
+    for (int b = 0; b < B; b++) {
+      float *g = x->gates + ((size_t)t * B + b) * G;
+      const float *tr = x->tile + (size_t)b * G;
+      float *c = x->cs + ((size_t)t * B + b) * H, *h = x->hs + ((size_t)t * B + b) * H;
+      const float *cpr = cp + (size_t)b * H, *hpr = hp + (size_t)b * H;
+      if (!active(x->len, b, t)) {
+        /* Pre-activations stay in gates (as the step-by-step loop leaves them); state carried. */
+        for (int ua = u0; ua < u1; ua += nb) {
+          int w = u1 - ua < nb ? u1 - ua : nb;
+          for (int q = 0; q < 4; q++) add_into(g + q * H + ua, tr + 4 * ua + q * w, w);
+        }
+        memcpy(c + u0, cpr + u0, (size_t)(u1 - u0) * sizeof(float));
+        memcpy(h + u0, hpr + u0, (size_t)(u1 - u0) * sizeof(float));
+        continue;
+      }
+      for (int ua = u0; ua < u1; ua += nb) {
+        int w = u1 - ua < nb ? u1 - ua : nb;
+        lstm_fwd_units(&x->vm, g + ua, H, tr + 4 * ua, w, c + ua, h + ua, cpr + ua, w, x->tmp[tid]);
+      }
+    }
+    if (x->sp.n > 1) rc_barrier_wait(&x->bar);
+  }
+}
+
+void rc_lstm_forward(float *hState, float *cState, float *gates, const float *x,
+                     const float *h0, const float *c0, const float *wIH, const float *wHH,
+                     const float *bIH, const float *bHH, const int32_t *lengths,
+                     int T, int B, int I, int H) {
+  const int G = 4 * H;
+  if (T == 0 || B == 0) return;
+  rc_sgemm(0, 1, T * B, G, I, 1.0f, x, I, wIH, I, 0.0f, gates, G);
+  add_bias_rows(gates, (long)T * B, G, bIH, bHH);
+  if (H == 0) return;
+  lstm_fwd_ctx c;
+  memset(&c, 0, sizeof c);
+  make_split(&c.sp, H, B * G * H);
+  size_t wb = up64(rc_sgemm_work_bytes());
+  size_t need = up64((size_t)G * H * 4) + up64(rc_sgemm_packed_bytes(H, G)) + up64((size_t)B * G * 4) +
+                (size_t)c.sp.n * (wb + up64((size_t)c.sp.nb * 4));
+  if (!arena_reserve(need)) abort();
+  carver cv = {0};
+  float *perm = carve(&cv, (size_t)G * H * 4);
+  void *packed = carve(&cv, rc_sgemm_packed_bytes(H, G));
+  c.tile = carve(&cv, (size_t)B * G * 4);
+  for (int t = 0; t < c.sp.n; t++) {
+    c.work[t] = carve(&cv, wb);
+    c.tmp[t] = carve(&cv, (size_t)c.sp.nb * 4);
+  }
+  permute_rows(perm, wHH, 4, H, H, c.sp.nb);
+  rc_sgemm_pack_b(1, H, G, perm, H, packed);
+  c.T = T; c.B = B; c.H = H; c.G = G; c.len = lengths;
+  c.hs = hState; c.cs = cState; c.gates = gates; c.h0 = h0; c.c0 = c0; c.packed = packed;
+  vm_select(&c.vm);
+  rc_barrier_init(&c.bar, c.sp.n);
+  rc_parallel(lstm_fwd_task, &c, c.sp.n);
+}
+
+/* ---- LSTM backward ------------------------------------------------------------------ */
+
+typedef struct {
+  int T, B, H, G;
+  const int32_t *len;
+  float *dh, *dc, *dG, *dhPrev, *dhSteps;
+  const float *dhOut, *gates, *cs, *c0;
+  const void *packedW; /* W_hh (G×H) packed as the B operand (K = G, N = H) */
+  split sp;
+  rc_barrier bar;
+  vm_kernels vm;
+  void *work[MAX_THREADS];
+  float *tmp[MAX_THREADS];
+} lstm_bwd_ctx;
+
+static void lstm_bwd_task(void *p, int tid, int nt) {
+  (void)nt;
+  lstm_bwd_ctx *x = p;
+  const int B = x->B, H = x->H, G = x->G;
+  const int u0 = x->sp.u0[tid], u1 = x->sp.u1[tid], w = u1 - u0;
+  for (int t = x->T - 1; t >= 0; t--) {
+    const float *cp = t ? x->cs + (size_t)(t - 1) * B * H : x->c0;
+    for (int b = 0; b < B; b++) {
+      int on = active(x->len, b, t);
+      float *dh = x->dh + (size_t)b * H + u0;
+      size_t row = (size_t)t * B + b;
+      if (x->dhOut && on) add_into(dh, x->dhOut + row * H + u0, w);
+      if (x->dhSteps) {
+        if (on) memcpy(x->dhSteps + row * H + u0, dh, (size_t)w * 4);
+        else memset(x->dhSteps + row * H + u0, 0, (size_t)w * 4);
+      }
+      float *dg = x->dG + row * G + u0;
+      if (!on) {
+        for (int q = 0; q < 4; q++) memset(dg + q * H, 0, (size_t)w * 4);
+        continue;
+      }
+      x->vm.tanh(x->tmp[tid], x->cs + row * H + u0, NULL, w);
+      lstm_bwd_units(dg, H, x->dc + (size_t)b * H + u0, dh, x->gates + row * G + u0, x->tmp[tid], cp + (size_t)b * H + u0, w);
+    }
+    if (x->sp.n > 1) rc_barrier_wait(&x->bar);
+    if (w > 0) {
+      rc_sgemm_packed_cols(0, B, H, G, 1.0f, x->dG + (size_t)t * B * G, G, x->packedW, u0, u1, 0.0f, x->dhPrev, H, x->work[tid]);
+      for (int b = 0; b < B; b++)
+        if (active(x->len, b, t)) memcpy(x->dh + (size_t)b * H + u0, x->dhPrev + (size_t)b * H + u0, (size_t)w * 4);
+    }
+  }
+}
+
+void rc_lstm_backward(float *dx, float *dh0, float *dc0, float *dwIH, float *dwHH,
+                      float *dbIH, float *dbHH, float *dhSteps, const float *dhOut,
+                      const float *dhN, const float *dcN, const float *hState,
+                      const float *cState, const float *gates, const float *x,
+                      const float *h0, const float *c0, const float *wIH, const float *wHH,
+                      const int32_t *lengths, int T, int B, int I, int H) {
+  const int G = 4 * H;
+  lstm_bwd_ctx c;
+  memset(&c, 0, sizeof c);
+  make_split(&c.sp, H, B * G * H);
+  size_t wb = up64(rc_sgemm_work_bytes());
+  size_t need = 2 * up64((size_t)B * H * 4) + up64((size_t)T * B * G * 4) + up64((size_t)B * H * 4) +
+                up64(rc_sgemm_packed_bytes(G, H)) + up64((size_t)G * 8) + (size_t)c.sp.n * (wb + up64((size_t)H * 4));
+  if (!arena_reserve(need)) abort();
+  carver cv = {0};
+  c.dh = carve(&cv, (size_t)B * H * 4);
+  c.dc = carve(&cv, (size_t)B * H * 4);
+  c.dG = carve(&cv, (size_t)T * B * G * 4);
+  c.dhPrev = carve(&cv, (size_t)B * H * 4);
+  void *packedW = carve(&cv, rc_sgemm_packed_bytes(G, H));
+  double *acc = carve(&cv, (size_t)G * 8);
+  for (int t = 0; t < c.sp.n; t++) {
+    c.work[t] = carve(&cv, wb);
+    c.tmp[t] = carve(&cv, (size_t)H * 4);
+  }
+  if (dhN) memcpy(c.dh, dhN, (size_t)B * H * 4); else memset(c.dh, 0, (size_t)B * H * 4);
+  if (dcN) memcpy(c.dc, dcN, (size_t)B * H * 4); else memset(c.dc, 0, (size_t)B * H * 4);
+  if (T > 0 && B > 0 && H > 0) {
+    rc_sgemm_pack_b(0, G, H, wHH, H, packedW);
+    c.T = T; c.B = B; c.H = H; c.G = G; c.len = lengths;
+    c.dhSteps = dhSteps; c.dhOut = dhOut; c.gates = gates; c.cs = cState; c.c0 = c0; c.packedW = packedW;
+    vm_select(&c.vm);
+    rc_barrier_init(&c.bar, c.sp.n);
+    rc_parallel(lstm_bwd_task, &c, c.sp.n);
+    const long TB = (long)T * B;
+    rc_sgemm(1, 0, G, I, (int)TB, 1.0f, c.dG, G, x, I, 1.0f, dwIH, I);
+    rc_sgemm(1, 0, G, H, B, 1.0f, c.dG, G, h0, H, 1.0f, dwHH, H);
+    if (T > 1) rc_sgemm(1, 0, G, H, (T - 1) * B, 1.0f, c.dG + (size_t)B * G, G, hState, H, 1.0f, dwHH, H);
+    if (dbIH) col_sum_acc(dbIH, c.dG, TB, G, acc);
+    if (dbHH) col_sum_acc(dbHH, c.dG, TB, G, acc);
+    rc_sgemm(0, 0, (int)TB, I, G, 1.0f, c.dG, G, wIH, I, 1.0f, dx, I);
+  } else if (T > 0 && B > 0 && dhSteps) {
+    /* H = 0: nothing to compute. */
+  }
+  add_into(dh0, c.dh, B * H);
+  add_into(dc0, c.dc, B * H);
+}
+
+/* ---- GRU ------------------------------------------------------------------------------ */
+
+/* r, z = σ(gx + gh), hn = gh_n, n = tanh(gx_n + r·hn), h = (1 − z)·n + z·hPrev, for w units.
+ * g: gates row at unit ua (gate q at g + q·H; holds gx on entry); gh: gate q at gh + q·ghStride. */
+CLONES static void gru_mix(float *h, float *ghnOut, float *npre, const float *r, const float *gxn,
+                           const float *hn, int w, int phase, const float *z, const float *n, const float *hPrev) {
+  if (phase == 0) {
+    for (int k = 0; k < w; k++) {
+      ghnOut[k] = hn[k];
+      npre[k] = gxn[k] + r[k] * hn[k];
+    }
+  } else {
+    for (int k = 0; k < w; k++) h[k] = (1.0f - z[k]) * n[k] + z[k] * hPrev[k];
+  }
+}
+
+static void gru_fwd_units(const vm_kernels *vm, float *g, int H, const float *gh, int ghStride,
+                          float *ghnOut, float *h, const float *hPrev, int w, float *tmp) {
+  vm->sigmoid(g, g, gh, w);
+  vm->sigmoid(g + H, g + H, gh + ghStride, w);
+  gru_mix(h, ghnOut, tmp, g, g + 2 * H, gh + 2 * ghStride, w, 0, NULL, NULL, NULL);
+  vm->tanh(g + 2 * H, tmp, NULL, w);
+  gru_mix(h, ghnOut, tmp, g, g + 2 * H, gh + 2 * ghStride, w, 1, g + H, g + 2 * H, hPrev);
+}
+
+CLONES static void gru_bwd_units(float *dgx, float *dgh, float *dhDirect, const float *dh, const float *g, int H,
+                                 const float *ghn, const float *hPrev, int w) {
+  for (int k = 0; k < w; k++) {
+    float r = g[k], z = g[H + k], n = g[2 * H + k], d = dh[k];
+    float dnPre = d * (1.0f - z) * (1.0f - n * n);
+    float dzPre = d * (hPrev[k] - n) * z * (1.0f - z);
+    float drPre = dnPre * ghn[k] * r * (1.0f - r);
+    dgx[k] = drPre;
+    dgx[H + k] = dzPre;
+    dgx[2 * H + k] = dnPre;
+    dgh[k] = drPre;
+    dgh[H + k] = dzPre;
+    dgh[2 * H + k] = dnPre * r;
+    dhDirect[k] = d * z;
+  }
+}
+
+typedef struct {
+  int T, B, H, G;
+  const int32_t *len;
+  float *hs, *gates, *ghn, *tile;
+  const float *h0, *bHH;
+  const void *packed;
+  split sp;
+  rc_barrier bar;
+  vm_kernels vm;
+  void *work[MAX_THREADS];
+  float *tmp[MAX_THREADS];
+} gru_fwd_ctx;
+
+static void gru_fwd_task(void *p, int tid, int nt) {
+  (void)nt;
+  gru_fwd_ctx *x = p;
+  const int B = x->B, H = x->H, G = x->G, nb = x->sp.nb;
+  const int u0 = x->sp.u0[tid], u1 = x->sp.u1[tid];
+  for (int t = 0; t < x->T; t++) {
+    const float *hp = t ? x->hs + (size_t)(t - 1) * B * H : x->h0;
+    if (u1 > u0)
+      rc_sgemm_packed_cols(0, B, G, H, 1.0f, hp, H, x->packed, 3 * u0, 3 * u1, 0.0f, x->tile, G, x->work[tid]);
+    for (int b = 0; b < B; b++) {
+      size_t row = (size_t)t * B + b;
+      float *g = x->gates + row * G, *h = x->hs + row * H;
+      float *tr = x->tile + (size_t)b * G;
+      const float *hpr = hp + (size_t)b * H;
+      if (!active(x->len, b, t)) {
+        memcpy(h + u0, hpr + u0, (size_t)(u1 - u0) * sizeof(float));
+        continue;
+      }
+      for (int ua = u0; ua < u1; ua += nb) {
+        int w = u1 - ua < nb ? u1 - ua : nb;
+        if (x->bHH)
+          for (int q = 0; q < 3; q++) add_into(tr + 3 * ua + q * w, x->bHH + q * H + ua, w);
+        gru_fwd_units(&x->vm, g + ua, H, tr + 3 * ua, w, x->ghn + row * H + ua, h + ua, hpr + ua, w, x->tmp[tid]);
+      }
+    }
+    if (x->sp.n > 1) rc_barrier_wait(&x->bar);
+  }
+}
+
+void rc_gru_forward(float *hState, float *gates, float *ghn, const float *x, const float *h0,
+                    const float *wIH, const float *wHH, const float *bIH, const float *bHH,
+                    const int32_t *lengths, int T, int B, int I, int H) {
+  const int G = 3 * H;
+  if (T == 0 || B == 0) return;
+  rc_sgemm(0, 1, T * B, G, I, 1.0f, x, I, wIH, I, 0.0f, gates, G);
+  add_bias_rows(gates, (long)T * B, G, bIH, NULL);
+  if (H == 0) return;
+  gru_fwd_ctx c;
+  memset(&c, 0, sizeof c);
+  make_split(&c.sp, H, B * G * H);
+  size_t wb = up64(rc_sgemm_work_bytes());
+  size_t need = up64((size_t)G * H * 4) + up64(rc_sgemm_packed_bytes(H, G)) + up64((size_t)B * G * 4) +
+                (size_t)c.sp.n * (wb + up64((size_t)c.sp.nb * 4));
+  if (!arena_reserve(need)) abort();
+  carver cv = {0};
+  float *perm = carve(&cv, (size_t)G * H * 4);
+  void *packed = carve(&cv, rc_sgemm_packed_bytes(H, G));
+  c.tile = carve(&cv, (size_t)B * G * 4);
+  for (int t = 0; t < c.sp.n; t++) {
+    c.work[t] = carve(&cv, wb);
+    c.tmp[t] = carve(&cv, (size_t)c.sp.nb * 4);
+  }
+  permute_rows(perm, wHH, 3, H, H, c.sp.nb);
+  rc_sgemm_pack_b(1, H, G, perm, H, packed);
+  c.T = T; c.B = B; c.H = H; c.G = G; c.len = lengths;
+  c.hs = hState; c.gates = gates; c.ghn = ghn; c.h0 = h0; c.bHH = bHH; c.packed = packed;
+  vm_select(&c.vm);
+  rc_barrier_init(&c.bar, c.sp.n);
+  rc_parallel(gru_fwd_task, &c, c.sp.n);
+}
+
+typedef struct {
+  int T, B, H, G;
+  const int32_t *len;
+  float *dh, *dGx, *dGh, *dhDirect, *dhPrev, *dhSteps;
+  const float *dhOut, *gates, *ghn, *hs, *h0;
+  const void *packedW;
+  split sp;
+  rc_barrier bar;
+  void *work[MAX_THREADS];
+} gru_bwd_ctx;
+
+static void gru_bwd_task(void *p, int tid, int nt) {
+  (void)nt;
+  gru_bwd_ctx *x = p;
+  const int B = x->B, H = x->H, G = x->G;
+  const int u0 = x->sp.u0[tid], u1 = x->sp.u1[tid], w = u1 - u0;
+  for (int t = x->T - 1; t >= 0; t--) {
+    const float *hp = t ? x->hs + (size_t)(t - 1) * B * H : x->h0;
+    for (int b = 0; b < B; b++) {
+      int on = active(x->len, b, t);
+      size_t row = (size_t)t * B + b;
+      float *dh = x->dh + (size_t)b * H + u0;
+      if (x->dhOut && on) add_into(dh, x->dhOut + row * H + u0, w);
+      if (x->dhSteps) {
+        if (on) memcpy(x->dhSteps + row * H + u0, dh, (size_t)w * 4);
+        else memset(x->dhSteps + row * H + u0, 0, (size_t)w * 4);
+      }
+      float *dgx = x->dGx + row * G + u0, *dgh = x->dGh + row * G + u0;
+      if (!on) {
+        for (int q = 0; q < 3; q++) {
+          memset(dgx + q * H, 0, (size_t)w * 4);
+          memset(dgh + q * H, 0, (size_t)w * 4);
+        }
+        memcpy(x->dhDirect + (size_t)b * H + u0, dh, (size_t)w * 4);
+        continue;
+      }
+      gru_bwd_units(dgx, dgh, x->dhDirect + (size_t)b * H + u0, dh, x->gates + row * G + u0, H,
+                    x->ghn + row * H + u0, hp + (size_t)b * H + u0, w);
+    }
+    if (x->sp.n > 1) rc_barrier_wait(&x->bar);
+    if (w > 0) {
+      rc_sgemm_packed_cols(0, B, H, G, 1.0f, x->dGh + (size_t)t * B * G, G, x->packedW, u0, u1, 0.0f, x->dhPrev, H, x->work[tid]);
+      for (int b = 0; b < B; b++) {
+        float *dh = x->dh + (size_t)b * H + u0;
+        const float *dd = x->dhDirect + (size_t)b * H + u0, *dp = x->dhPrev + (size_t)b * H + u0;
+        for (int k = 0; k < w; k++) dh[k] = dd[k] + dp[k];
+      }
+    }
+  }
+}
+
+void rc_gru_backward(float *dx, float *dh0, float *dwIH, float *dwHH, float *dbIH,
+                     float *dbHH, float *dhSteps, const float *dhOut, const float *dhN,
+                     const float *hState, const float *gates, const float *ghn,
+                     const float *x, const float *h0, const float *wIH, const float *wHH,
+                     const int32_t *lengths, int T, int B, int I, int H) {
+  const int G = 3 * H;
+  gru_bwd_ctx c;
+  memset(&c, 0, sizeof c);
+  make_split(&c.sp, H, B * G * H);
+  size_t wb = up64(rc_sgemm_work_bytes());
+  size_t need = 3 * up64((size_t)B * H * 4) + 2 * up64((size_t)T * B * G * 4) +
+                up64(rc_sgemm_packed_bytes(G, H)) + up64((size_t)G * 8) + (size_t)c.sp.n * wb;
+  if (!arena_reserve(need)) abort();
+  carver cv = {0};
+  c.dh = carve(&cv, (size_t)B * H * 4);
+  c.dhDirect = carve(&cv, (size_t)B * H * 4);
+  c.dhPrev = carve(&cv, (size_t)B * H * 4);
+  c.dGx = carve(&cv, (size_t)T * B * G * 4);
+  c.dGh = carve(&cv, (size_t)T * B * G * 4);
+  void *packedW = carve(&cv, rc_sgemm_packed_bytes(G, H));
+  double *acc = carve(&cv, (size_t)G * 8);
+  for (int t = 0; t < c.sp.n; t++) c.work[t] = carve(&cv, wb);
+  if (dhN) memcpy(c.dh, dhN, (size_t)B * H * 4); else memset(c.dh, 0, (size_t)B * H * 4);
+  if (T > 0 && B > 0 && H > 0) {
+    rc_sgemm_pack_b(0, G, H, wHH, H, packedW);
+    c.T = T; c.B = B; c.H = H; c.G = G; c.len = lengths;
+    c.dhSteps = dhSteps; c.dhOut = dhOut; c.gates = gates; c.ghn = ghn; c.hs = hState; c.h0 = h0; c.packedW = packedW;
+    rc_barrier_init(&c.bar, c.sp.n);
+    rc_parallel(gru_bwd_task, &c, c.sp.n);
+    const long TB = (long)T * B;
+    rc_sgemm(1, 0, G, I, (int)TB, 1.0f, c.dGx, G, x, I, 1.0f, dwIH, I);
+    rc_sgemm(1, 0, G, H, B, 1.0f, c.dGh, G, h0, H, 1.0f, dwHH, H);
+    if (T > 1) rc_sgemm(1, 0, G, H, (T - 1) * B, 1.0f, c.dGh + (size_t)B * G, G, hState, H, 1.0f, dwHH, H);
+    if (dbIH) col_sum_acc(dbIH, c.dGx, TB, G, acc);
+    if (dbHH) col_sum_acc(dbHH, c.dGh, TB, G, acc);
+    rc_sgemm(0, 0, (int)TB, I, G, 1.0f, c.dGx, G, wIH, I, 1.0f, dx, I);
+  }
+  add_into(dh0, c.dh, B * H);
+}
+
+/* ---- Elman RNN ------------------------------------------------------------------------ */
+
+CLONES static void relu_units(float *h, const float *a, const float *b, int w) {
+  for (int k = 0; k < w; k++) {
+    float v = a[k] + b[k];
+    h[k] = v > 0.0f ? v : 0.0f * v; /* 0·v keeps NaN */
+  }
+}
+
+CLONES static void rnn_bwd_units(float *dpre, const float *dh, const float *h, int relu, int w) {
+  if (relu) /* dh·[h > 0], as dh·1 or dh·0 (NaN in dh stays NaN, as in the reference) */
+    for (int k = 0; k < w; k++) dpre[k] = dh[k] * (h[k] > 0.0f ? 1.0f : 0.0f);
+  else
+    for (int k = 0; k < w; k++) dpre[k] = dh[k] * (1.0f - h[k] * h[k]);
+}
+
+typedef struct {
+  int T, B, H, relu;
+  const int32_t *len;
+  float *hs, *pre, *tile;
+  const float *h0;
+  const void *packed;
+  split sp;
+  rc_barrier bar;
+  vm_kernels vm;
+  void *work[MAX_THREADS];
+} rnn_fwd_ctx;
+
+static void rnn_fwd_task(void *p, int tid, int nt) {
+  (void)nt;
+  rnn_fwd_ctx *x = p;
+  const int B = x->B, H = x->H;
+  const int u0 = x->sp.u0[tid], u1 = x->sp.u1[tid], w = u1 - u0;
+  for (int t = 0; t < x->T; t++) {
+    const float *hp = t ? x->hs + (size_t)(t - 1) * B * H : x->h0;
+    if (w > 0) rc_sgemm_packed_cols(0, B, H, H, 1.0f, hp, H, x->packed, u0, u1, 0.0f, x->tile, H, x->work[tid]);
+    for (int b = 0; b < B; b++) {
+      size_t row = (size_t)t * B + b;
+      float *h = x->hs + row * H + u0;
+      if (!active(x->len, b, t)) {
+        memcpy(h, hp + (size_t)b * H + u0, (size_t)w * 4);
+        continue;
+      }
+      const float *a = x->pre + row * H + u0, *g = x->tile + (size_t)b * H + u0;
+      if (x->relu) relu_units(h, a, g, w);
+      else x->vm.tanh(h, a, g, w);
+    }
+    if (x->sp.n > 1) rc_barrier_wait(&x->bar);
+  }
+}
+
+void rc_rnn_forward(float *hState, const float *x, const float *h0, const float *wIH,
+                    const float *wHH, const float *bIH, const float *bHH, int relu,
+                    const int32_t *lengths, int T, int B, int I, int H) {
+  if (T == 0 || B == 0 || H == 0) return;
+  rnn_fwd_ctx c;
+  memset(&c, 0, sizeof c);
+  make_split(&c.sp, H, B * H * H);
+  size_t wb = up64(rc_sgemm_work_bytes());
+  size_t need = up64((size_t)T * B * H * 4) + up64(rc_sgemm_packed_bytes(H, H)) + up64((size_t)B * H * 4) + (size_t)c.sp.n * wb;
+  if (!arena_reserve(need)) abort();
+  carver cv = {0};
+  c.pre = carve(&cv, (size_t)T * B * H * 4);
+  void *packed = carve(&cv, rc_sgemm_packed_bytes(H, H));
+  c.tile = carve(&cv, (size_t)B * H * 4);
+  for (int t = 0; t < c.sp.n; t++) c.work[t] = carve(&cv, wb);
+  rc_sgemm(0, 1, T * B, H, I, 1.0f, x, I, wIH, I, 0.0f, c.pre, H);
+  add_bias_rows(c.pre, (long)T * B, H, bIH, bHH);
+  rc_sgemm_pack_b(1, H, H, wHH, H, packed);
+  c.T = T; c.B = B; c.H = H; c.relu = relu; c.len = lengths; c.hs = hState; c.h0 = h0; c.packed = packed;
+  vm_select(&c.vm);
+  rc_barrier_init(&c.bar, c.sp.n);
+  rc_parallel(rnn_fwd_task, &c, c.sp.n);
+}
+
+typedef struct {
+  int T, B, H, relu;
+  const int32_t *len;
+  float *dh, *dPre, *dhPrev, *dhSteps;
+  const float *dhOut, *hs;
+  const void *packedW;
+  split sp;
+  rc_barrier bar;
+  void *work[MAX_THREADS];
+} rnn_bwd_ctx;
+
+static void rnn_bwd_task(void *p, int tid, int nt) {
+  (void)nt;
+  rnn_bwd_ctx *x = p;
+  const int B = x->B, H = x->H;
+  const int u0 = x->sp.u0[tid], u1 = x->sp.u1[tid], w = u1 - u0;
+  for (int t = x->T - 1; t >= 0; t--) {
+    for (int b = 0; b < B; b++) {
+      int on = active(x->len, b, t);
+      size_t row = (size_t)t * B + b;
+      float *dh = x->dh + (size_t)b * H + u0;
+      if (x->dhOut && on) add_into(dh, x->dhOut + row * H + u0, w);
+      if (x->dhSteps) {
+        if (on) memcpy(x->dhSteps + row * H + u0, dh, (size_t)w * 4);
+        else memset(x->dhSteps + row * H + u0, 0, (size_t)w * 4);
+      }
+      if (on) rnn_bwd_units(x->dPre + row * H + u0, dh, x->hs + row * H + u0, x->relu, w);
+      else memset(x->dPre + row * H + u0, 0, (size_t)w * 4);
+    }
+    if (x->sp.n > 1) rc_barrier_wait(&x->bar);
+    if (w > 0) {
+      rc_sgemm_packed_cols(0, B, H, H, 1.0f, x->dPre + (size_t)t * B * H, H, x->packedW, u0, u1, 0.0f, x->dhPrev, H, x->work[tid]);
+      for (int b = 0; b < B; b++)
+        if (active(x->len, b, t)) memcpy(x->dh + (size_t)b * H + u0, x->dhPrev + (size_t)b * H + u0, (size_t)w * 4);
+    }
+  }
+}
+
+void rc_rnn_backward(float *dx, float *dh0, float *dwIH, float *dwHH, float *dbIH,
+                     float *dbHH, float *dhSteps, const float *dhOut, const float *dhN,
+                     const float *hState, const float *x, const float *h0,
+                     const float *wIH, const float *wHH, int relu,
+                     const int32_t *lengths, int T, int B, int I, int H) {
+  rnn_bwd_ctx c;
+  memset(&c, 0, sizeof c);
+  make_split(&c.sp, H, B * H * H);
+  size_t wb = up64(rc_sgemm_work_bytes());
+  size_t need = 2 * up64((size_t)B * H * 4) + up64((size_t)T * B * H * 4) + up64(rc_sgemm_packed_bytes(H, H)) +
+                up64((size_t)H * 8) + (size_t)c.sp.n * wb;
+  if (!arena_reserve(need)) abort();
+  carver cv = {0};
+  c.dh = carve(&cv, (size_t)B * H * 4);
+  c.dhPrev = carve(&cv, (size_t)B * H * 4);
+  c.dPre = carve(&cv, (size_t)T * B * H * 4);
+  void *packedW = carve(&cv, rc_sgemm_packed_bytes(H, H));
+  double *acc = carve(&cv, (size_t)H * 8);
+  for (int t = 0; t < c.sp.n; t++) c.work[t] = carve(&cv, wb);
+  if (dhN) memcpy(c.dh, dhN, (size_t)B * H * 4); else memset(c.dh, 0, (size_t)B * H * 4);
+  if (T > 0 && B > 0 && H > 0) {
+    rc_sgemm_pack_b(0, H, H, wHH, H, packedW);
+    c.T = T; c.B = B; c.H = H; c.relu = relu; c.len = lengths;
+    c.dhSteps = dhSteps; c.dhOut = dhOut; c.hs = hState; c.packedW = packedW;
+    rc_barrier_init(&c.bar, c.sp.n);
+    rc_parallel(rnn_bwd_task, &c, c.sp.n);
+    const long TB = (long)T * B;
+    rc_sgemm(1, 0, H, I, (int)TB, 1.0f, c.dPre, H, x, I, 1.0f, dwIH, I);
+    rc_sgemm(1, 0, H, H, B, 1.0f, c.dPre, H, h0, H, 1.0f, dwHH, H);
+    if (T > 1) rc_sgemm(1, 0, H, H, (T - 1) * B, 1.0f, c.dPre + (size_t)B * H, H, hState, H, 1.0f, dwHH, H);
+    if (dbIH) col_sum_acc(dbIH, c.dPre, TB, H, acc);
+    if (dbHH) col_sum_acc(dbHH, c.dPre, TB, H, acc);
+    rc_sgemm(0, 0, (int)TB, I, H, 1.0f, c.dPre, H, wIH, I, 1.0f, dx, I);
+  }
+  add_into(dh0, c.dh, B * H);
+}
+
+/* ---- per-step gate kernels (Backend interface) --------------------------------------- */
+
+static vm_kernels step_vm(void) {
+  vm_kernels k;
+  vm_select(&k);
+  return k;
+}
+
+void rc_lstm_gates_forward(float *gates, float *c, float *m, const float *cPrev,
+                           const int32_t *lengths, int t, int B, int H) {
+  vm_kernels vm = step_vm();
+  float tmp[256];
+  for (int b = 0; b < B; b++) {
+    if (!active(lengths, b, t)) continue;
+    for (int ua = 0; ua < H; ua += 256) {
+      int w = H - ua < 256 ? H - ua : 256;
+      lstm_fwd_units(&vm, gates + (size_t)b * 4 * H + ua, H, NULL, 0, c + (size_t)b * H + ua, m + (size_t)b * H + ua,
+                     cPrev + (size_t)b * H + ua, w, tmp);
+    }
+  }
+}
+
+void rc_lstm_gates_backward(float *dgates, float *dc, const float *dm, const float *gates,
+                            const float *c, const float *cPrev, const int32_t *lengths,
+                            int t, int B, int H) {
+  vm_kernels vm = step_vm();
+  float tmp[256];
+  for (int b = 0; b < B; b++) {
+    if (!active(lengths, b, t)) {
+      memset(dgates + (size_t)b * 4 * H, 0, (size_t)4 * H * 4);
+      continue;
+    }
+    for (int ua = 0; ua < H; ua += 256) {
+      int w = H - ua < 256 ? H - ua : 256;
+      vm.tanh(tmp, c + (size_t)b * H + ua, NULL, w);
+      lstm_bwd_units(dgates + (size_t)b * 4 * H + ua, H, dc + (size_t)b * H + ua, dm + (size_t)b * H + ua,
+                     gates + (size_t)b * 4 * H + ua, tmp, cPrev + (size_t)b * H + ua, w);
+    }
+  }
+}
+
+void rc_gru_gates_forward(float *gates, float *ghn, float *h, const float *gx, const float *gh,
+                          const float *hPrev, const int32_t *lengths, int t, int B, int H) {
+  vm_kernels vm = step_vm();
+  float tmp[256];
+  const int G = 3 * H;
+  for (int b = 0; b < B; b++) {
+    if (!active(lengths, b, t)) continue;
+    float *g = gates + (size_t)b * G;
+    /* gates may alias gx; otherwise start from gx. */
+    if (g != gx + (size_t)b * G) memcpy(g, gx + (size_t)b * G, (size_t)G * 4);
+    for (int ua = 0; ua < H; ua += 256) {
+      int w = H - ua < 256 ? H - ua : 256;
+      gru_fwd_units(&vm, g + ua, H, gh + (size_t)b * G + ua, H, ghn + (size_t)b * H + ua, h + (size_t)b * H + ua,
+                    hPrev + (size_t)b * H + ua, w, tmp);
+    }
+  }
+}
+
+void rc_gru_gates_backward(float *dgx, float *dgh, float *dhDirect, const float *dh,
+                           const float *gates, const float *ghn, const float *hPrev,
+                           const int32_t *lengths, int t, int B, int H) {
+  const int G = 3 * H;
+  for (int b = 0; b < B; b++) {
+    if (!active(lengths, b, t)) {
+      memset(dgx + (size_t)b * G, 0, (size_t)G * 4);
+      memset(dgh + (size_t)b * G, 0, (size_t)G * 4);
+      memcpy(dhDirect + (size_t)b * H, dh + (size_t)b * H, (size_t)H * 4);
+      continue;
+    }
+    gru_bwd_units(dgx + (size_t)b * G, dgh + (size_t)b * G, dhDirect + (size_t)b * H, dh + (size_t)b * H,
+                  gates + (size_t)b * G, H, ghn + (size_t)b * H, hPrev + (size_t)b * H, H);
+  }
+}
+
+void rc_rnn_act_forward(float *h, const float *pre, int relu, const int32_t *lengths,
+                        int t, int B, int H) {
+  vm_kernels vm = step_vm();
+  static const float zeros[256];
+  for (int b = 0; b < B; b++) {
+    if (!active(lengths, b, t)) continue;
+    for (int ua = 0; ua < H; ua += 256) {
+      int w = H - ua < 256 ? H - ua : 256;
+      float *hr = h + (size_t)b * H + ua;
+      const float *pr = pre + (size_t)b * H + ua;
+      if (relu) relu_units(hr, pr, zeros, w);
+      else vm.tanh(hr, pr, NULL, w);
+    }
+  }
+}
+
+void rc_rnn_act_backward(float *dpre, const float *dh, const float *h, int relu,
+                         const int32_t *lengths, int t, int B, int H) {
+  for (int b = 0; b < B; b++) {
+    if (!active(lengths, b, t)) {
+      memset(dpre + (size_t)b * H, 0, (size_t)H * 4);
+      continue;
+    }
+    rnn_bwd_units(dpre + (size_t)b * H, dh + (size_t)b * H, h + (size_t)b * H, relu, H);
+  }
+}

@@ -1,0 +1,196 @@
+/*
+ * Vectorised exp-based sigmoid and tanh over arrays, for the gate epilogues of the fused
+ * recurrent kernels. One algorithm in three widths (AVX-512, AVX2, scalar) so that every
+ * element is computed alike whatever its position (tails go through a full vector):
+ *   exp x: x clamped to [−87.3, 88.3] (NaN passes through), x = n·ln2 + r with |r| ≤ ln2/2
+ *   (ln2 split in a high and a low part), e^r by its degree-6 Taylor polynomial (relative
+ *   truncation error < r⁷/7! ≈ 1.2e-7), 2^n assembled in the exponent bits.
+ *   σ(x) = 1 / (1 + e^−x);  tanh x = 1 − 2 / (e^{2x} + 1).
+ * The same approximation as the WebAssembly kernels (assembly/vmath.ts).
+ */
+#include "vmath.h"
+#include "rc.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+#define RC_X86 1
+#endif
+
+#define LOG2E 1.44269504088896341f
+#define LN2_HI 0.693359375f
+#define LN2_LO -2.12194440e-4f
+#define X_LO -87.3f
+#define X_HI 88.3f
+
+/* ---- scalar ------------------------------------------------------------------------ */
+
+static inline float s_exp(float x) {
+  if (x != x) return x;
+  x = x < X_LO ? X_LO : (x > X_HI ? X_HI : x);
+  float n = nearbyintf(x * LOG2E);
+  float r = x - n * LN2_HI;
+  r = r - n * LN2_LO;
+  float p = (1.0f / 720.0f) * r + (1.0f / 120.0f);
+  p = p * r + (1.0f / 24.0f);
+  p = p * r + (1.0f / 6.0f);
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  int32_t bits = ((int32_t)n + 127) << 23;
+  float pow2;
+  memcpy(&pow2, &bits, sizeof pow2);
+  return p * pow2;
+}
+
+static void sigmoid_generic(float *y, const float *a, const float *b, int n) {
+  for (int i = 0; i < n; i++) {
+    float x = b ? a[i] + b[i] : a[i];
+    y[i] = 1.0f / (1.0f + s_exp(-x));
+  }
+}
+
+static void tanh_generic(float *y, const float *a, const float *b, int n) {
+  for (int i = 0; i < n; i++) {
+    float x = b ? a[i] + b[i] : a[i];
+    float e = s_exp(x + x);
+    y[i] = 1.0f - 2.0f / (e + 1.0f);
+  }
+}
+
+#ifdef RC_X86
+/* ---- AVX2 + FMA (8 lanes) -------------------------------------------------------- */
+
+#define T_AVX2 __attribute__((target("avx2,fma")))
+
+T_AVX2 static inline __m256 v8_exp(__m256 x) {
+  /* min/max return their second operand when either is NaN: constant first keeps NaN. */
+  x = _mm256_max_ps(_mm256_set1_ps(X_LO), _mm256_min_ps(_mm256_set1_ps(X_HI), x));
+  __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(LOG2E)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  /* Multiply then subtract (no FMA) as in the scalar twin, so the lanes agree with it. */
+  __m256 r = _mm256_sub_ps(x, _mm256_mul_ps(n, _mm256_set1_ps(LN2_HI)));
+  r = _mm256_sub_ps(r, _mm256_mul_ps(n, _mm256_set1_ps(LN2_LO)));
+  __m256 p = _mm256_add_ps(_mm256_mul_ps(_mm256_set1_ps(1.0f / 720.0f), r), _mm256_set1_ps(1.0f / 120.0f));
+  p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.0f / 24.0f));
+  p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.0f / 6.0f));
+  p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(0.5f));
+  p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.0f));
+  p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.0f));
+  __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+  return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
+}
+
+T_AVX2 static inline __m256 v8_load(const float *a, const float *b, int i) {
+  __m256 x = _mm256_loadu_ps(a + i);
+  return b ? _mm256_add_ps(x, _mm256_loadu_ps(b + i)) : x;
+}
+
+T_AVX2 static inline __m256 v8_sigmoid(__m256 x) {
+  __m256 one = _mm256_set1_ps(1.0f);
+  return _mm256_div_ps(one, _mm256_add_ps(one, v8_exp(_mm256_sub_ps(_mm256_setzero_ps(), x))));
+}
+
+T_AVX2 static inline __m256 v8_tanh(__m256 x) {
+  __m256 e = v8_exp(_mm256_add_ps(x, x));
+  return _mm256_sub_ps(_mm256_set1_ps(1.0f), _mm256_div_ps(_mm256_set1_ps(2.0f), _mm256_add_ps(e, _mm256_set1_ps(1.0f))));
+}
+
+T_AVX2 static void sigmoid_avx2(float *y, const float *a, const float *b, int n) {
+  int i = 0;
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, v8_sigmoid(v8_load(a, b, i)));
+  if (i < n) {
+    float ta[8] = {0}, tb[8] = {0}, ty[8];
+    memcpy(ta, a + i, (size_t)(n - i) * sizeof(float));
+    if (b) memcpy(tb, b + i, (size_t)(n - i) * sizeof(float));
+    _mm256_storeu_ps(ty, v8_sigmoid(v8_load(ta, b ? tb : NULL, 0)));
+    memcpy(y + i, ty, (size_t)(n - i) * sizeof(float));
+  }
+}
+
+T_AVX2 static void tanh_avx2(float *y, const float *a, const float *b, int n) {
+  int i = 0;
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, v8_tanh(v8_load(a, b, i)));
+  if (i < n) {
+    float ta[8] = {0}, tb[8] = {0}, ty[8];
+    memcpy(ta, a + i, (size_t)(n - i) * sizeof(float));
+    if (b) memcpy(tb, b + i, (size_t)(n - i) * sizeof(float));
+    _mm256_storeu_ps(ty, v8_tanh(v8_load(ta, b ? tb : NULL, 0)));
+    memcpy(y + i, ty, (size_t)(n - i) * sizeof(float));
+  }
+}
+
+/* ---- AVX-512 (16 lanes, masked tails) -------------------------------------------- */
+
+#define T_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,fma")))
+
+T_AVX512 static inline __m512 v16_exp(__m512 x) {
+  x = _mm512_max_ps(_mm512_set1_ps(X_LO), _mm512_min_ps(_mm512_set1_ps(X_HI), x));
+  __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(LOG2E)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m512 r = _mm512_sub_ps(x, _mm512_mul_ps(n, _mm512_set1_ps(LN2_HI)));
+  r = _mm512_sub_ps(r, _mm512_mul_ps(n, _mm512_set1_ps(LN2_LO)));
+  __m512 p = _mm512_add_ps(_mm512_mul_ps(_mm512_set1_ps(1.0f / 720.0f), r), _mm512_set1_ps(1.0f / 120.0f));
+  p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.0f / 24.0f));
+  p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.0f / 6.0f));
+  p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(0.5f));
+  p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.0f));
+  p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.0f));
+  __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
+  return _mm512_mul_ps(p, _mm512_castsi512_ps(e));
+}
+
+T_AVX512 static inline __m512 v16_load(const float *a, const float *b, int i, __mmask16 m) {
+  __m512 x = _mm512_maskz_loadu_ps(m, a + i);
+  return b ? _mm512_add_ps(x, _mm512_maskz_loadu_ps(m, b + i)) : x;
+}
+
+T_AVX512 static inline __m512 v16_sigmoid(__m512 x) {
+  __m512 one = _mm512_set1_ps(1.0f);
+  return _mm512_div_ps(one, _mm512_add_ps(one, v16_exp(_mm512_sub_ps(_mm512_setzero_ps(), x))));
+}
+
+T_AVX512 static inline __m512 v16_tanh(__m512 x) {
+  __m512 e = v16_exp(_mm512_add_ps(x, x));
+  return _mm512_sub_ps(_mm512_set1_ps(1.0f), _mm512_div_ps(_mm512_set1_ps(2.0f), _mm512_add_ps(e, _mm512_set1_ps(1.0f))));
+}
+
+T_AVX512 static void sigmoid_avx512(float *y, const float *a, const float *b, int n) {
+  for (int i = 0; i < n; i += 16) {
+    __mmask16 m = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+    _mm512_mask_storeu_ps(y + i, m, v16_sigmoid(v16_load(a, b, i, m)));
+  }
+}
+
+T_AVX512 static void tanh_avx512(float *y, const float *a, const float *b, int n) {
+  for (int i = 0; i < n; i += 16) {
+    __mmask16 m = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+    _mm512_mask_storeu_ps(y + i, m, v16_tanh(v16_load(a, b, i, m)));
+  }
+}
+#endif
+
+/* ---- dispatch ---------------------------------------------------------------------- */
+
+static vm_fn pick(const char *isa, vm_fn generic, vm_fn avx2, vm_fn avx512) {
+  (void)avx2;
+  (void)avx512;
+#ifdef RC_X86
+  if (strcmp(isa, "avx512") == 0) return avx512;
+  if (strcmp(isa, "avx2") == 0) return avx2;
+#endif
+  (void)isa;
+  return generic;
+}
+
+void vm_select(vm_kernels *k) {
+  const char *isa = rc_isa();
+#ifdef RC_X86
+  k->sigmoid = pick(isa, sigmoid_generic, sigmoid_avx2, sigmoid_avx512);
+  k->tanh = pick(isa, tanh_generic, tanh_avx2, tanh_avx512);
+#else
+  k->sigmoid = pick(isa, sigmoid_generic, NULL, NULL);
+  k->tanh = pick(isa, tanh_generic, NULL, NULL);
+#endif
+}

@@ -1,0 +1,245 @@
+// The native backend (Node-API addon, native/) against the reference kernels: gemm on
+// random and edge shapes through every kernel family this CPU has (AVX-512, AVX2+FMA,
+// portable) on 1 and 2 threads; the per-step gate kernels; the fused whole-sequence
+// LSTM/GRU/RNN kernels, forward and backward, with and without lengths, against the
+// TypeScript sequence loops on the reference backend; and bad arguments from JavaScript,
+// which must throw naming the argument before any memory is touched.
+// When `npm install` could not build the addon (no compiler: native/build/status.json says
+// why) these tests are skipped with that reason; when it was built, it must load.
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { NativeBackend, nativeUnavailableReason } from '../../src/kernels/native/native-backend.js';
+import { refBackend } from '../../src/backend/ref.js';
+import type { Backend } from '../../src/backend/backend.js';
+import { Generator } from '../../src/util/rng.js';
+import { lstmBackward, lstmForward } from '../../src/kernels/recurrent/lstm.js';
+import { gruBackward, gruForward } from '../../src/kernels/recurrent/gru.js';
+import { rnnBackward, rnnForward } from '../../src/kernels/recurrent/rnn.js';
+import type { FloatArray } from '../../src/util/arrays.js';
+
+const statusPath = new URL('../../native/build/status.json', import.meta.url);
+const status = existsSync(statusPath) ? (JSON.parse(readFileSync(statusPath, 'utf8')) as { ok: boolean; reason: string }) : null;
+const built = status?.ok === true;
+if (!built) console.warn(`native backend tests skipped: ${status ? status.reason : 'native/build/status.json missing (npm install not run?)'}`);
+
+function rnd(n: number, seed: number, scale = 1): Float32Array {
+  const g = new Generator(seed);
+  return Float32Array.from({ length: n }, () => scale * g.normal());
+}
+
+/** max |a − e| / max(1, max |e|). */
+function err(a: ArrayLike<number>, e: ArrayLike<number>): number {
+  if (a.length !== e.length) return Infinity;
+  let d = 0;
+  let s = 1;
+  for (let i = 0; i < e.length; i++) {
+    d = Math.max(d, Math.abs((a[i] as number) - (e[i] as number)));
+    s = Math.max(s, Math.abs(e[i] as number));
+  }
+  return Number.isNaN(d) ? Infinity : d / s;
+}
+
+describe.runIf(built)('native backend', () => {
+  it('loads where npm install built it, and reports what runs', () => {
+    expect(nativeUnavailableReason()).toBe('');
+    const n = NativeBackend.create();
+    expect(n.describe()).toMatch(/^native: C (AVX-512|AVX2\+FMA|portable) sgemm and fused recurrent sequence kernels/);
+    expect(['avx512', 'avx2', 'generic']).toContain(n.isa);
+  });
+
+  const native = built ? NativeBackend.create() : (null as unknown as NativeBackend);
+  const best = built ? native.isa : 'generic';
+  const families = (['avx512', 'avx2', 'generic'] as const).filter((f) => f === 'generic' || f === best || (best === 'avx512' && f === 'avx2'));
+
+  /** Runs fn for every kernel family of this CPU and 1 and 2 threads, restoring the defaults. */
+  function everyConfig(fn: (tag: string) => void): void {
+    const threads = native.threads;
+    try {
+      for (const isa of families) {
+        for (const th of [1, 2]) {
+          NativeBackend.create({ isa, threads: th });
+          fn(`${isa} ${th}t`);
+        }
+      }
+    } finally {
+      NativeBackend.create({ isa: best as 'avx512', threads });
+    }
+  }
+
+  const sizes: [number, number, number][] = [
+    [1, 1, 1], [1, 9, 1], [5, 3, 7], [6, 8, 16], [7, 9, 13], [13, 17, 300], [73, 33, 5], [32, 260, 256], [2, 2050, 3],
+    [1, 1024, 256], [129, 65, 257], [200, 300, 150],
+  ];
+  it('gemm = ref on random and edge shapes: all transposes, alpha/beta (beta 0 ignores NaN), strides and offsets, every kernel family, 1 and 2 threads', () => {
+    everyConfig((tag) => {
+      for (const [M, N, K] of sizes) {
+        let seed = M * 1000 + N * 10 + K;
+        for (const tA of [false, true]) {
+          for (const tB of [false, true]) {
+            for (const [alpha, beta, pad, off] of [[1, 0, 0, 0], [0.5, 1, 3, 5], [-2, 0.25, 1, 2], [0, 2, 0, 1]] as const) {
+              const aRows = tA ? K : M, aCols = tA ? M : K, bRows = tB ? N : K, bCols = tB ? K : N;
+              const lda = aCols + pad, ldb = bCols + pad, ldc = N + pad;
+              const A = rnd(off + aRows * lda, ++seed);
+              const B = rnd(off + bRows * ldb, ++seed);
+              const C0 = rnd(off + M * ldc, ++seed);
+              if (beta === 0) for (let i = off; i < C0.length; i += 7) C0[i] = Number.NaN;
+              const want = C0.slice();
+              const got = C0.slice();
+              refBackend.gemm(tA, tB, M, N, K, alpha, A, off, lda, B, off, ldb, beta, want, off, ldc);
+              native.gemm(tA, tB, M, N, K, alpha, A, off, lda, B, off, ldb, beta, got, off, ldc);
+              const where = `${tag} ${JSON.stringify({ M, N, K, tA, tB, alpha, beta, pad, off })}`;
+              expect(err(got, want), where).toBeLessThan(4e-6 * Math.max(1, Math.sqrt(K)));
+              // Padding between rows is never written.
+              for (let r = 0; r < M; r++) for (let j = N; j < ldc; j++) expect(Object.is(got[off + r * ldc + j], want[off + r * ldc + j]), where).toBe(true);
+            }
+          }
+        }
+      }
+    });
+  });
+
+  it('per-step gate kernels = ref (LSTM, GRU with gates aliasing gx, RNN tanh/relu), with lengths', () => {
+    const B = 5, H = 37, t = 2;
+    const lengths = Int32Array.from([3, 2, 5, 1, 3]);
+    for (const len of [null, lengths]) {
+      const run = (k: Backend): FloatArray[] => {
+        const g = rnd(2 * B * 4 * H, 1), c = rnd(2 * B * H, 2), m = rnd(B * H + 3, 3), cp = rnd(B * H + 1, 4);
+        k.lstmGatesForward(g, B * 4 * H, c, B * H, m, 3, cp, 1, len, t, B, H);
+        const dg = rnd(B * 4 * H + 2, 5), dc = rnd(B * H, 6), dm = rnd(B * H, 7);
+        k.lstmGatesBackward(dg, 2, dc, dm, g, B * 4 * H, c, B * H, cp, 1, len, t, B, H);
+        const gx = rnd(B * 3 * H, 8), gh = rnd(B * 3 * H, 9), ghn = rnd(B * H, 10), h = rnd(B * H, 11), hp = rnd(B * H, 12);
+        k.gruGatesForward(gx, 0, ghn, 0, h, 0, gx, 0, gh, hp, 0, len, t, B, H);
+        const dgx = rnd(B * 3 * H, 13), dgh = rnd(B * 3 * H, 14), dhd = rnd(B * H, 15), dh = rnd(B * H, 16);
+        k.gruGatesBackward(dgx, 0, dgh, 0, dhd, dh, gx, 0, ghn, 0, hp, 0, len, t, B, H);
+        const outs: FloatArray[] = [g, c, m, dg, dc, gx, ghn, h, dgx, dgh, dhd];
+        for (const nl of ['tanh', 'relu'] as const) {
+          const pre = rnd(B * H, 17), hr = rnd(B * H, 18), dpre = rnd(B * H, 19), dhr = rnd(B * H, 20);
+          k.rnnActForward(hr, 0, pre, 0, nl, len, t, B, H);
+          k.rnnActBackward(dpre, 0, dhr, hr, 0, nl, len, t, B, H);
+          outs.push(hr, dpre);
+        }
+        return outs;
+      };
+      const want = run(refBackend);
+      everyConfig((tag) => {
+        const got = run(native);
+        got.forEach((a, i) => expect(err(a, want[i] as FloatArray), `${tag} output ${i}`).toBeLessThan(2e-6));
+      });
+    }
+  });
+
+  // ---- whole sequences: native fused kernels = TypeScript loops on ref ---------------------
+
+  function copyAll<T extends unknown[]>(args: T): T {
+    return args.map((a) => (ArrayBuffer.isView(a) ? (a as Float32Array).slice() : a)) as T;
+  }
+
+  function compare(run: (k: Backend, args: unknown[]) => void, args: unknown[], outputs: number[], what: string): void {
+    const r = copyAll(args);
+    run(refBackend, r);
+    everyConfig((tag) => {
+      const w = copyAll(args);
+      run(native, w);
+      for (const i of outputs) {
+        if (r[i] === null) continue;
+        expect(err(w[i] as FloatArray, r[i] as FloatArray), `${tag} ${what}: output ${i}`).toBeLessThan(3e-5);
+      }
+    });
+  }
+
+  // Small (one thread, one block), and large enough to split the hidden units among threads
+  // with a partial last block (H = 70 with panels of 32 or 16).
+  for (const { T, B, I, H } of [{ T: 7, B: 5, I: 6, H: 11 }, { T: 6, B: 9, I: 13, H: 70 }]) {
+    const lengths = Int32Array.from({ length: B }, (_, b) => [T, 3, 1, T, 5, 0, 2, T, 4][b % 9] as number);
+    for (const len of [null, lengths]) {
+      const tag = `T=${T} B=${B} I=${I} H=${H}, ${len ? 'with lengths (one row empty)' : 'full length'}`;
+      it(`LSTM forward and backward (${tag})`, () => {
+        const G = 4 * H;
+        const fwd = [new Float32Array(T * B * H), new Float32Array(T * B * H), new Float32Array(T * B * G), rnd(T * B * I, 1), rnd(B * H, 2), rnd(B * H, 3),
+          rnd(G * I, 4, 1 / Math.sqrt(I)), rnd(G * H, 5, 1 / Math.sqrt(H)), rnd(G, 6), rnd(G, 7), null, len, T, B, I, H, H];
+        compare((k, a) => (lstmForward as (...x: unknown[]) => void)(k, ...a), fwd, [0, 1, 2], 'lstm forward');
+        const saved = copyAll(fwd);
+        (lstmForward as (...x: unknown[]) => void)(refBackend, ...saved);
+        const [hS, cS, gS, x, h0, c0, wIH, wHH] = saved as Float32Array[];
+        for (const optional of [true, false]) {
+          const bwd = [rnd(T * B * I, 11), rnd(B * H, 12), rnd(B * H, 13), rnd(G * I, 14), rnd(G * H, 15), optional ? rnd(G, 16) : null, optional ? rnd(G, 17) : null, null,
+            optional ? new Float32Array(T * B * H) : null, optional ? rnd(T * B * H, 19) : null, rnd(B * H, 20), optional ? rnd(B * H, 21) : null,
+            hS, cS, gS, x, h0, c0, wIH, wHH, null, len, T, B, I, H, H];
+          compare((k, a) => (lstmBackward as (...x: unknown[]) => void)(k, ...a), bwd, [0, 1, 2, 3, 4, 5, 6, 8], 'lstm backward');
+        }
+      });
+
+      it(`GRU forward and backward (${tag})`, () => {
+        const G = 3 * H;
+        for (const bias of [true, false]) {
+          const fwd = [new Float32Array(T * B * H), new Float32Array(T * B * G), new Float32Array(T * B * H), rnd(T * B * I, 1), rnd(B * H, 2),
+            rnd(G * I, 4, 1 / Math.sqrt(I)), rnd(G * H, 5, 1 / Math.sqrt(H)), bias ? rnd(G, 6) : null, bias ? rnd(G, 7) : null, len, T, B, I, H];
+          compare((k, a) => (gruForward as (...x: unknown[]) => void)(k, ...a), fwd, [0, 1, 2], 'gru forward');
+          const saved = copyAll(fwd);
+          (gruForward as (...x: unknown[]) => void)(refBackend, ...saved);
+          const [hS, gS, nS, x, h0, wIH, wHH] = saved as Float32Array[];
+          const bwd = [rnd(T * B * I, 11), rnd(B * H, 12), rnd(G * I, 14), rnd(G * H, 15), bias ? rnd(G, 16) : null, bias ? rnd(G, 17) : null, new Float32Array(T * B * H),
+            rnd(T * B * H, 19), bias ? rnd(B * H, 20) : null, hS, gS, nS, x, h0, wIH, wHH, len, T, B, I, H];
+          compare((k, a) => (gruBackward as (...x: unknown[]) => void)(k, ...a), bwd, [0, 1, 2, 3, 4, 5, 6], 'gru backward');
+        }
+      });
+
+      for (const nl of ['tanh', 'relu'] as const) {
+        it(`RNN(${nl}) forward and backward (${tag})`, () => {
+          const fwd = [new Float32Array(T * B * H), rnd(T * B * I, 1), rnd(B * H, 2), rnd(H * I, 4, 1 / Math.sqrt(I)), rnd(H * H, 5, 1 / Math.sqrt(H)), rnd(H, 6), rnd(H, 7), nl, len, T, B, I, H];
+          compare((k, a) => (rnnForward as (...x: unknown[]) => void)(k, ...a), fwd, [0], 'rnn forward');
+          const saved = copyAll(fwd);
+          (rnnForward as (...x: unknown[]) => void)(refBackend, ...saved);
+          const [hS, x, h0, wIH, wHH] = saved as Float32Array[];
+          const bwd = [rnd(T * B * I, 11), rnd(B * H, 12), rnd(H * I, 14), rnd(H * H, 15), rnd(H, 16), rnd(H, 17), new Float32Array(T * B * H),
+            rnd(T * B * H, 19), rnd(B * H, 20), hS, x, h0, wIH, wHH, nl, len, T, B, I, H];
+          compare((k, a) => (rnnBackward as (...x: unknown[]) => void)(k, ...a), bwd, [0, 1, 2, 3, 4, 5, 6], 'rnn backward');
+        });
+      }
+    }
+  }
+
+  it('the sequence loops really take the fused kernel (one call per sequence) and keep no per-call memory growth', () => {
+    const { T, B, I, H } = { T: 5, B: 4, I: 3, H: 40 };
+    const G = 4 * H;
+    let calls = 0;
+    const spy = Object.assign(Object.create(native) as NativeBackend, {
+      sequence: { ...native.sequence, lstmForward: (...a: Parameters<NativeBackend['sequence']['lstmForward']>) => { calls++; native.sequence.lstmForward(...a); } },
+    });
+    const args = [new Float32Array(T * B * H), new Float32Array(T * B * H), new Float32Array(T * B * G), rnd(T * B * I, 1), rnd(B * H, 2), rnd(B * H, 3),
+      rnd(G * I, 4, 1 / Math.sqrt(I)), rnd(G * H, 5, 1 / Math.sqrt(H)), null, null, null, null, T, B, I, H, H];
+    (lstmForward as (...x: unknown[]) => void)(spy, ...args);
+    expect(calls).toBe(1);
+    (lstmForward as (...x: unknown[]) => void)(native, ...args);
+    const s = native.scratchBytes();
+    for (let i = 0; i < 20; i++) (lstmForward as (...x: unknown[]) => void)(native, ...args);
+    expect(native.scratchBytes()).toBe(s);
+  });
+
+  it('bad arguments from JavaScript throw naming the argument, before any memory is touched', () => {
+    const n = native as unknown as { n: Record<string, (...a: unknown[]) => void> };
+    const addon = n.n;
+    const A = new Float32Array(12), B = new Float32Array(12), C = new Float32Array(9);
+    expect(() => addon.sgemm!(false, false, 3, 3, 4, 1, A, 0, 4, B, 0, 3, 0, C, 1, 3)).toThrow(/sgemm: argument 'C' must hold at least 10 elements, got 9/);
+    expect(() => addon.sgemm!(false, false, 3, 3, 4, 1, A, 0, 3, B, 0, 3, 0, C, 0, 3)).toThrow(/sgemm: argument 'lda' must be at least 4/);
+    expect(() => addon.sgemm!(false, false, 3, 3, 4, 1, new Float64Array(12), 0, 4, B, 0, 3, 0, C, 0, 3)).toThrow(/sgemm: argument 'A' must be a Float32Array/);
+    expect(() => addon.sgemm!(false, false, -3, 3, 4, 1, A, 0, 4, B, 0, 3, 0, C, 0, 3)).toThrow(RangeError);
+    expect(() => addon.sgemm!(false, false, 3.5, 3, 4, 1, A, 0, 4, B, 0, 3, 0, C, 0, 3)).toThrow(/argument 'M' must be an integer/);
+    expect(() => addon.sgemm!(false, false, 3, 3)).toThrow(/sgemm: expected 16 arguments, got 4/);
+    const { T, Bt, I, H } = { T: 3, Bt: 2, I: 4, H: 5 };
+    const G = 4 * H;
+    const ok = (): unknown[] => [new Float32Array(T * Bt * H), new Float32Array(T * Bt * H), new Float32Array(T * Bt * G), rnd(T * Bt * I, 1), rnd(Bt * H, 2), rnd(Bt * H, 3),
+      rnd(G * I, 4, 1 / Math.sqrt(I)), rnd(G * H, 5, 1 / Math.sqrt(H)), null, null, null, T, Bt, I, H];
+    expect(() => addon.lstmForward!(...ok())).not.toThrow();
+    const short = ok();
+    short[7] = new Float32Array(G * H - 1);
+    expect(() => addon.lstmForward!(...short)).toThrow(/lstmForward: argument 'wHH' must hold at least 100 elements, got 99/);
+    const badLen = ok();
+    badLen[10] = new Float32Array(2);
+    expect(() => addon.lstmForward!(...badLen)).toThrow(/lstmForward: argument 'lengths' must be an Int32Array or null/);
+    const huge = ok();
+    huge[11] = 2 ** 30;
+    expect(() => addon.lstmForward!(...huge)).toThrow(/too large|must hold at least/);
+    expect(() => NativeBackend.create({ threads: 0 })).toThrow(/threads must be an integer in \[1, 256\], got 0/);
+  });
+});
