@@ -37,10 +37,14 @@
 /* How long an idle worker spins before sleeping: long enough to bridge the gap between
  * back-to-back products, short enough not to steal a core for long from other work. */
 #define SPIN_NS 50000L
+/* How long a thread waiting for its team (end of rc_parallel, barriers) spins between
+ * sched_yield calls. */
+#define WAIT_SPIN_NS 20000L
 
 typedef struct {
   _Alignas(64) atomic_uint gen; /* bumped by the caller once the task below is written */
   atomic_int sleeping;          /* 1 while the worker is (about to be) in cond_wait */
+  atomic_int claimed;           /* 0 once posted; set to 1 by whoever runs the share */
   rc_task fn;
   void *ctx;
   int nthreads;
@@ -77,6 +81,21 @@ static int default_threads(void) {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   if (n < 1) n = 1;
   return n > RC_DEFAULT_MAX ? RC_DEFAULT_MAX : (int)n;
+}
+
+/* Waits for *v == 0: spins (a pause is ~40 ns on recent Intel) for WAIT_SPIN_NS, then
+ * interleaves sched_yield so a descheduled worker can get this CPU. */
+static void spin_until_zero(atomic_int *v) {
+  while (atomic_load_explicit(v, memory_order_acquire) != 0) {
+    long deadline = now_ns() + WAIT_SPIN_NS;
+    for (int i = 0; atomic_load_explicit(v, memory_order_acquire) != 0; i++) {
+      cpu_relax();
+      if ((i & 31) == 31 && now_ns() > deadline) {
+        sched_yield();
+        break;
+      }
+    }
+  }
 }
 
 int rc_threads(void) {
@@ -116,6 +135,9 @@ static void *worker_main(void *arg) {
     }
     seen = atomic_load_explicit(&w->gen, memory_order_acquire);
     if (w->quit) break;
+    /* The caller may have run this share itself (rc_parallel_shares) and moved on;
+     * the task fields are read only after winning the claim. */
+    if (atomic_exchange_explicit(&w->claimed, 1, memory_order_acq_rel) != 0) continue;
     tls_team = w->nthreads;
     w->fn(w->ctx, w->tid, w->nthreads);
     tls_team = 0;
@@ -150,6 +172,7 @@ static void resize_locked(int n) {
     if (posix_memalign((void **)&w, 64, sizeof *w)) return;
     atomic_init(&w->gen, 0);
     atomic_init(&w->sleeping, 0);
+    atomic_init(&w->claimed, 1);
     w->quit = 0;
     w->tid = nworkers + 1;
     pthread_mutex_init(&w->mu, NULL);
@@ -175,14 +198,17 @@ void rc_set_threads(int n) {
   pthread_mutex_unlock(&call_lock);
 }
 
-void rc_parallel(rc_task fn, void *ctx, int nthreads) {
+static void run_team(rc_task fn, void *ctx, int nthreads, int steal) {
   int n = rc_threads();
   if (nthreads < n) n = nthreads;
   /* Nested, single-threaded, or another OS thread owns the pool: run inline. */
   if (n <= 1 || tls_team > 0 || pthread_mutex_trylock(&call_lock) != 0) {
     int saved = tls_team;
     tls_team = 1;
-    fn(ctx, 0, 1);
+    if (steal)
+      for (int t = 0; t < n; t++) fn(ctx, t, n);
+    else
+      fn(ctx, 0, 1);
     tls_team = saved;
     return;
   }
@@ -194,18 +220,33 @@ void rc_parallel(rc_task fn, void *ctx, int nthreads) {
     w->fn = fn;
     w->ctx = ctx;
     w->nthreads = n;
+    atomic_store_explicit(&w->claimed, 0, memory_order_release);
     post(w);
   }
   tls_team = n;
   fn(ctx, 0, n);
+  /* Shares whose worker has not even started yet (asleep, or descheduled on a busy
+   * machine) are cheaper to run here than to wait for. */
+  if (steal)
+    for (int t = 1; t < n; t++)
+      if (atomic_exchange_explicit(&workers[t - 1]->claimed, 1, memory_order_acq_rel) == 0) {
+        fn(ctx, t, n);
+        atomic_fetch_sub_explicit(&pending, 1, memory_order_relaxed);
+      }
   tls_team = 0;
-  /* The others are running now; spin, yielding if they seem descheduled. */
-  for (int i = 0; atomic_load_explicit(&pending, memory_order_acquire) != 0; i++) {
-    if (i < 4096) cpu_relax();
-    else sched_yield();
-  }
+  /* The others are running now: spin, but yield after a few microseconds, as a long
+   * wait means they were descheduled and may need this very CPU. */
+  spin_until_zero(&pending);
   pthread_mutex_unlock(&call_lock);
 }
+
+void rc_parallel(rc_task fn, void *ctx, int nthreads) { run_team(fn, ctx, nthreads, 0); }
+
+/* Internal (declared in sgemm.c): like rc_parallel, for tasks whose tids are
+ * independent shares of the work (no barriers, no tid-specific state): any share a
+ * worker has not started by the time the caller finishes its own is run by the caller,
+ * as is every share when the pool is unavailable. */
+void rc_parallel_shares(rc_task fn, void *ctx, int nthreads) { run_team(fn, ctx, nthreads, 1); }
 
 /* rc_barrier keeps rc.h's plain int fields; they are only ever accessed through these
  * atomic views (same size and alignment as int on every target we build for). */
@@ -229,8 +270,14 @@ void rc_barrier_wait(rc_barrier *b) {
     atomic_store_explicit(phase, p + 1, memory_order_release);
     return;
   }
-  for (int i = 0; atomic_load_explicit(phase, memory_order_acquire) == p; i++) {
-    if (i < 4096) cpu_relax();
-    else sched_yield();
+  while (atomic_load_explicit(phase, memory_order_acquire) == p) {
+    long deadline = now_ns() + WAIT_SPIN_NS;
+    for (int i = 0; atomic_load_explicit(phase, memory_order_acquire) == p; i++) {
+      cpu_relax();
+      if ((i & 31) == 31 && now_ns() > deadline) {
+        sched_yield();
+        break;
+      }
+    }
   }
 }

@@ -35,6 +35,8 @@
 #endif
 
 int rc_isa_level(void); /* isa.c: 0 generic, 1 avx2, 2 avx512 */
+/* pool.c: rc_parallel for independent shares; the caller runs the ones not started. */
+void rc_parallel_shares(rc_task fn, void *ctx, int nthreads);
 
 #define NR 32
 
@@ -753,7 +755,7 @@ static void sgemm_dispatch(int transA, int transB, int M, int N, int K, float al
     /* Out of memory for the buffer: nothing sensible to do but leave C as is. */
     return;
   }
-  rc_parallel(mt_task, &a, nt);
+  rc_parallel_shares(mt_task, &a, nt);
 }
 
 void rc_sgemm(int transA, int transB, int M, int N, int K, float alpha, const float *A,

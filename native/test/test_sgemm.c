@@ -14,8 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int failures, checks;
+
+/* pool.c, internal (used by sgemm.c): the caller also runs shares not yet started. */
+void rc_parallel_shares(rc_task fn, void *ctx, int nthreads);
 
 /* xorshift: reproducible operands in [-1, 1). */
 static unsigned long long rng = 88172645463325252ULL;
@@ -274,6 +278,18 @@ static void pool_tests(void) {
         printf("FAIL pool %d threads: tid %d ran %d of %d\n", nt, t, atomic_load(&hits[t]), calls), failures++;
     if (atomic_load(&bad_team)) printf("FAIL pool: wrong team size\n"), failures++;
 
+    /* shares: every tid's share runs exactly once, whoever runs it; an idle gap in
+     * between lets the worker fall asleep so the caller takes its share sometimes */
+    for (int i = 0; i < 64; i++) atomic_store(&hits[i], 0);
+    atomic_store(&bad_team, 0);
+    for (int i = 0; i < 20000; i++) {
+      rc_parallel_shares(count_task, &nt, nt);
+      if (i % 1000 == 0) usleep(200);
+    }
+    for (int t = 0; t < nt; t++)
+      if (atomic_load(&hits[t]) != 20000)
+        printf("FAIL shares %d threads: tid %d ran %d times\n", nt, t, atomic_load(&hits[t])), failures++;
+
     /* asking for more threads than the pool has gets the pool */
     int want = nt;
     for (int i = 0; i < 64; i++) atomic_store(&hits[i], 0);
@@ -326,11 +342,12 @@ static void pool_tests(void) {
   printf("pool: %s\n", failures == fails0 ? "ok" : "FAILED");
 }
 
-int main(void) {
+int main(int argc, char **argv) {
   void *work = rc_alloc(rc_sgemm_work_bytes());
   printf("default isa %s, threads %d, nr %d, work %zu bytes\n", rc_isa(), rc_threads(),
          rc_sgemm_nr(), rc_sgemm_work_bytes());
   pool_tests();
+  if (argc > 1 && !strcmp(argv[1], "pool")) return failures != 0; /* pool only */
   static const char *isas[] = {"avx512", "avx2", "generic"};
   for (int i = 0; i < 3; i++) {
     if (!rc_force_isa(isas[i])) {
