@@ -125,3 +125,37 @@ export async function fetchText(url: string): Promise<string> {
   if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
   return r.text();
 }
+
+/**
+ * Coalesces redraws: request() asks for one, which runs on the next animation frame but at
+ * most every `minInterval` ms, however fast the worker posts; flush() draws now.
+ */
+export function drawScheduler(draw: () => void, minInterval = 200): { request(): void; flush(): void } {
+  let pending = false;
+  let last = 0;
+  const run = (): void => {
+    pending = false;
+    last = performance.now();
+    draw();
+  };
+  return {
+    request(): void {
+      if (pending) return;
+      pending = true;
+      const wait = Math.max(0, minInterval - (performance.now() - last));
+      setTimeout(() => requestAnimationFrame(run), wait);
+    },
+    flush(): void {
+      run();
+    },
+  };
+}
+
+/** (update, value) pairs of a loss history, thinned to at most `max` points by striding. */
+export function curve(values: readonly number[], max = 1500): [number, number][] {
+  const stride = Math.max(1, Math.ceil(values.length / max));
+  const out: [number, number][] = [];
+  for (let i = 0; i < values.length; i += stride) out.push([i + 1, values[i]!]);
+  if (values.length > 0 && (values.length - 1) % stride !== 0) out.push([values.length, values[values.length - 1]!]);
+  return out;
+}

@@ -78,7 +78,7 @@ export const specs: Spec[] = [
       const m = await messages(page);
       assert(m.includes('capped at 8') && m.includes('capped at 12'), `cap messages, got: ${m}`);
       // Fixed seed, fixed number of updates: compare with Node.
-      const p = { cell: 'lstm', hidden: 4, T: 6, lr: 0.01, seed: 3, steps: 400 };
+      const p = { cell: 'lstm', hidden: 4, T: 6, lr: 0.01, seed: 3, steps: 1500 };
       await setInputs(page, { cell: p.cell, hidden: p.hidden, T: p.T, lr: p.lr, seed: p.seed, steps: p.steps });
       await page.getByTestId('stop').click();
       await page.waitForTimeout(500);
@@ -95,7 +95,7 @@ export const specs: Spec[] = [
       assert(boxes === p.T, `${boxes} step boxes`);
       const shown = await page.getByTestId('readout').getAttribute('data-yhat');
       assertClose('ŷ shown', Number(shown), ref.yHat);
-      log(`400 updates, ${redraws} redraws: max |page − Node| loss ${dl.toExponential(1)}, h ${dh.toExponential(1)}, c ${dc.toExponential(1)}; page trace vs LSTM.forward ${s.trace.maxDiff.toExponential(1)}`);
+      log(`1500 updates, ${redraws} redraws: max |page − Node| loss ${dl.toExponential(1)}, h ${dh.toExponential(1)}, c ${dc.toExponential(1)}; page trace vs LSTM.forward ${s.trace.maxDiff.toExponential(1)}`);
       await screenshot('unrolled');
     },
   },
@@ -179,13 +179,14 @@ export const specs: Spec[] = [
       const m = await messages(page);
       assert(m.includes('"É"') && m.includes('"-"'), `unknown letters: ${m}`);
       assert(await page.getByTestId('chart-attention').isVisible(), 'the last heat map stays');
+      await screenshot('attention-unknown-letters');
       // A weights file for another model, and a file that is not safetensors at all.
       const lm = encodeWeights(new CharLM(12, { embed: 4, hidden: 8, layers: 1, generator: new Generator(0) }));
       await page.getByTestId('input-file').setInputFiles({ name: 'charlm.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(lm) });
       await page.waitForFunction(() => (document.querySelector('[data-testid="messages"]')?.textContent ?? '').includes('is not a G2P model'), null, { timeout: 10_000 });
+      await screenshot('attention-wrong-weights');
       await page.getByTestId('input-file').setInputFiles({ name: 'notes.safetensors', mimeType: 'text/plain', buffer: Buffer.from('hello, this is not a model') });
       await page.waitForFunction(() => (document.querySelector('[data-testid="messages"]')?.textContent ?? '').includes('not a readable safetensors file'), null, { timeout: 10_000 });
-      await screenshot('attention-bad-input');
       // The model is still the trained one.
       await page.getByTestId('input-word').fill('PHONEME');
       await page.waitForFunction(() => (window as unknown as { explorerState: { attention: { word: string } } }).explorerState.attention.word === 'PHONEME', null, { timeout: 10_000 });

@@ -46,5 +46,5 @@ export async function runUnrolled(p: UnrolledParams, control: LoopControl, post:
     opt.step();
     losses.push(loss.item());
     step++;
-  }, emit, { maxSteps: p.maxSteps, interval: 250 });
+  }, emit, { maxSteps: p.maxSteps, interval: 100 });
 }

@@ -44,7 +44,7 @@ export function mountAttention(root: HTMLElement, backendNote: HTMLElement): () 
       chart.set(heatmapOption(`attention of the greedy decoding: which letter each phoneme reads`, r.greedy.attention, r.letters, rows, { min: 0, max: 1, xName: 'letters (encoder steps)', yName: 'output phoneme' }), r.greedy.attention.length);
       setReadout(readout, `greedy log p = ${r.greedy.logProb.toFixed(4)}; attention rows sum to 1 over the ${r.letters.length} letters`, { logprob: r.greedy.logProb });
     } else if (r.type === 'g2p-error' || r.type === 'error') {
-      messages.show('error', r.message);
+      messages.show('error', r.message + (state.word ? ` (Below: the last word decoded, ${state.word}.)` : ''));
     }
   };
   const worker = startWorker(onReply, messages, backendNote);

@@ -1,7 +1,7 @@
 // A character language model sampling text as it trains.
 import { Chart, lineOption } from '../charts.js';
 import type { Reply } from '../protocol.js';
-import { Messages, button, el, exposeState, fetchText, fmt, numberInput, readNumbers, watchCaps, selectInput, setReadout, startWorker } from '../ui.js';
+import { Messages, button, el, exposeState, fetchText, fmt, numberInput, readNumbers, watchCaps, selectInput, setReadout, startWorker, drawScheduler, curve } from '../ui.js';
 
 export function mountCharLM(root: HTMLElement, backendNote: HTMLElement): () => void {
   const messages = new Messages();
@@ -23,13 +23,14 @@ export function mountCharLM(root: HTMLElement, backendNote: HTMLElement): () => 
   const state = { step: 0, losses: [] as number[], samples: [] as { step: number; text: string }[], done: false, loaded: '' };
   exposeState('charlm', state);
   let corpus = '';
-  let lastDraw = 0;
+  let info = { vocab: 0, params: 0 };
 
   const draw = (vocab: number, params: number): void => {
-    lossChart.set(lineOption('training loss (cross-entropy, nats per character)', [{ name: 'loss', data: state.losses.map((v, i) => [i + 1, v]) }], { xName: 'update', yName: 'nats/char' }), state.losses.length);
+    lossChart.set(lineOption('training loss (cross-entropy, nats per character)', [{ name: 'loss', data: curve(state.losses) }], { xName: 'update', yName: 'nats/char' }), state.losses.length);
     const last = state.losses[state.losses.length - 1] ?? NaN;
     setReadout(readout, `update ${state.step}   loss ${fmt(last, 5)} nats/char (${fmt(last / Math.LN2, 3)} bits)   ${vocab} characters, ${params.toLocaleString('en')} parameters`, { step: state.step, loss: last });
   };
+  const drawer = drawScheduler(() => draw(info.vocab, info.params));
   const onReply = (r: Reply): void => {
     if (r.type === 'charlm') {
       state.step = r.step;
@@ -38,10 +39,8 @@ export function mountCharLM(root: HTMLElement, backendNote: HTMLElement): () => 
         state.samples.push({ step: r.step, text: r.sample });
         sample.textContent = `after ${r.step} updates (temperature ${temp.value}):\n${r.sample}`;
       }
-      if (performance.now() - lastDraw > 200 || r.sample !== null) {
-        draw(r.vocabSize, r.params);
-        lastDraw = performance.now();
-      }
+      info = { vocab: r.vocabSize, params: r.params };
+      drawer.request();
     } else if (r.type === 'charlm-weights') {
       const url = URL.createObjectURL(new Blob([r.bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
       const a = el('a', { href: url, download: `charlm-step${state.step}.safetensors` });
@@ -52,6 +51,7 @@ export function mountCharLM(root: HTMLElement, backendNote: HTMLElement): () => 
       state.loaded = r.name;
       messages.show('info', `Loaded ${r.name} (${r.config}); press Continue to train it further.`);
     } else if (r.type === 'done') {
+      drawer.flush();
       state.done = true;
       messages.show('info', `Training ${r.reason} after ${r.step} updates.`);
     } else if (r.type === 'error') messages.show('error', r.message);
@@ -76,7 +76,7 @@ export function mountCharLM(root: HTMLElement, backendNote: HTMLElement): () => 
   });
   root.append(
     el('h2', { text: 'A character language model, learning to write' }),
-    el('p', { class: 'lead', text: 'A CharLM (embedding → recurrent layers → softmax over the next character) trains on the first three chapters of Moby-Dick by truncated backpropagation through time. Every two seconds it writes a sample starting from "The ". Save the weights as safetensors and load them back (or into the command line: npx recurrent sample).' }),
+    el('p', { class: 'lead', text: 'A CharLM (embedding → recurrent layers → softmax over the next character) trains on the first three chapters of Moby-Dick by truncated backpropagation through time. Every two seconds it writes a sample starting from "The ". Save the weights as safetensors (the library’s format, readable by decodeModule) and load them back.' }),
     el('div', { class: 'controls' }, cell.wrap, hidden.wrap, layers.wrap, lr.wrap, seqLen.wrap, batch.wrap, seed.wrap, steps.wrap, el('label', {}, 'temperature', temp),
       button('Train from scratch', 'start', () => void start().catch((e: unknown) => messages.show('error', String(e))), true), button('Stop', 'stop', () => worker.send({ type: 'stop' }))),
     el('div', { class: 'controls' }, button('Save weights', 'save', () => worker.send({ type: 'charlm-save' })), el('label', {}, 'load weights (.safetensors)', file)),

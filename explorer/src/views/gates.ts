@@ -1,7 +1,7 @@
 // Gate activations and states as heat maps over the characters of a typed text.
 import { Chart, heatmapOption, lineOption } from '../charts.js';
 import type { Reply, TracePayload } from '../protocol.js';
-import { Messages, button, el, exposeState, fetchText, fmt, numberInput, readNumbers, watchCaps, selectInput, setReadout, startWorker } from '../ui.js';
+import { Messages, button, el, exposeState, fetchText, fmt, numberInput, readNumbers, watchCaps, selectInput, setReadout, startWorker, drawScheduler, curve } from '../ui.js';
 
 const TITLES: Record<string, string> = {
   i: 'input gate i', f: 'forget gate f', g: 'candidate g', o: 'output gate o', c: 'cell state c', h: 'hidden state h',
@@ -50,12 +50,13 @@ export function mountGates(root: HTMLElement, backendNote: HTMLElement): () => v
     }
   };
 
+  const lossDrawer = drawScheduler(() => lossChart.set(lineOption('training loss (cross-entropy, nats/char)', [{ name: 'loss', data: curve(state.losses) }], { xName: 'update', yName: 'loss' }), state.losses.length));
   const onReply = (r: Reply): void => {
     if (r.type === 'gates') {
       if (r.step >= 0) {
         state.step = r.step;
         state.losses.push(...r.losses);
-        lossChart.set(lineOption('training loss (cross-entropy, nats/char)', [{ name: 'loss', data: state.losses.map((v, i) => [i + 1, v]) }], { xName: 'update', yName: 'loss' }), state.losses.length);
+        lossDrawer.request();
       }
       if (r.textError) {
         textMessages.clear();
@@ -70,6 +71,7 @@ export function mountGates(root: HTMLElement, backendNote: HTMLElement): () => v
         (state.trace ? `\ngates from the library's step kernels; h matches ${state.trace.cell.toUpperCase()}.forward to ${state.trace.maxDiff.toExponential(1)}` : ''),
       { step: state.step, loss: state.losses[state.losses.length - 1] ?? NaN });
     } else if (r.type === 'done') {
+      lossDrawer.flush();
       state.done = true;
       messages.show('info', `Training ${r.reason} after ${r.step} updates.`);
     } else if (r.type === 'error') messages.show('error', r.message);

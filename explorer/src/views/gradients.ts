@@ -1,7 +1,7 @@
 // ‖∂L/∂h_t‖ over time steps for a vanilla RNN, an LSTM and a GRU on the adding problem.
 import { Chart, lineOption } from '../charts.js';
 import { GRADIENT_CELLS, type Reply } from '../protocol.js';
-import { Messages, button, el, exposeState, fmt, numberInput, readNumbers, watchCaps, setReadout, startWorker } from '../ui.js';
+import { Messages, button, el, exposeState, fmt, numberInput, readNumbers, watchCaps, setReadout, startWorker, drawScheduler, curve } from '../ui.js';
 
 const NAMES: Record<string, string> = { rnn: 'vanilla RNN', lstm: 'LSTM', gru: 'GRU' };
 
@@ -19,12 +19,11 @@ export function mountGradients(root: HTMLElement, backendNote: HTMLElement): () 
   const readout = el('div', { class: 'readout', 'data-testid': 'readout' });
   const state = { step: 0, losses: {} as Record<string, number[]>, norms: {} as Record<string, number[]>, initNorms: {} as Record<string, number[]>, done: false };
   exposeState('gradients', state);
-  let lastDraw = 0;
 
   const draw = (): void => {
     const series = GRADIENT_CELLS.map((c) => ({ name: NAMES[c]!, data: (state.norms[c] ?? []).map((v, t) => [t, v > 0 ? v : null] as [number, number | null]) }));
     normsChart.set(lineOption(`‖∂L/∂h_t‖ after update ${state.step} (loss on the last step only; log scale)`, series, { logY: true, xName: 'time step t', yName: '‖∂L/∂h_t‖' }), state.step);
-    const loss = GRADIENT_CELLS.map((c) => ({ name: NAMES[c]!, data: (state.losses[c] ?? []).map((v, i) => [i + 1, v] as [number, number]) }));
+    const loss = GRADIENT_CELLS.map((c) => ({ name: NAMES[c]!, data: curve(state.losses[c] ?? []) }));
     lossChart.set(lineOption('training loss (MSE; always answering 1 gives ≈ 0.167)', loss, { xName: 'update', yName: 'MSE' }), state.step);
     const lines = [`update ${state.step}`];
     const vals: Record<string, number> = { step: state.step };
@@ -38,6 +37,7 @@ export function mountGradients(root: HTMLElement, backendNote: HTMLElement): () 
     setReadout(readout, lines.join('\n'), vals);
   };
 
+  const drawer = drawScheduler(draw, 250);
   const onReply = (r: Reply): void => {
     if (r.type === 'gradients') {
       state.step = r.step;
@@ -46,13 +46,10 @@ export function mountGradients(root: HTMLElement, backendNote: HTMLElement): () 
         state.norms[c] = r.norms[c] ?? [];
       }
       if (r.initNorms) state.initNorms = r.initNorms;
-      if (performance.now() - lastDraw > 250) {
-        draw();
-        lastDraw = performance.now();
-      }
+      drawer.request();
     } else if (r.type === 'done') {
       state.done = true;
-      draw();
+      drawer.flush();
       messages.show('info', `Training ${r.reason} after ${r.step} updates.`);
     } else if (r.type === 'error') messages.show('error', r.message);
   };

@@ -1,7 +1,7 @@
 // The unrolled computation of one cell over a short sequence, with live values.
 import { Chart, lineOption } from '../charts.js';
 import type { Reply, TracePayload } from '../protocol.js';
-import { Messages, button, el, exposeState, fmt, numberInput, readNumbers, watchCaps, selectInput, setReadout, startWorker } from '../ui.js';
+import { Messages, button, el, exposeState, fmt, numberInput, readNumbers, watchCaps, selectInput, setReadout, startWorker, drawScheduler, curve } from '../ui.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -92,6 +92,16 @@ export function mountUnrolled(root: HTMLElement, backendNote: HTMLElement): () =
   const state = { step: 0, losses: [] as number[], trace: null as TracePayload | null, yHat: NaN, y: NaN, done: false };
   exposeState('unrolled', state);
 
+  let latest: Extract<Reply, { type: 'unrolled' }> | null = null;
+  const drawer = drawScheduler(() => {
+    const r = latest;
+    if (!r) return;
+    diagram.replaceChildren(drawUnrolled(r.trace, r.x, r.yHat, r.y));
+    lossChart.set(lineOption('training loss (MSE, batches of 32)', [{ name: 'loss', data: curve(state.losses) }], { xName: 'update', yName: 'MSE' }), state.losses.length);
+    setReadout(readout, `update ${r.step}   loss ${fmt(state.losses[state.losses.length - 1] ?? NaN, 5)}   ŷ ${r.yHat.toFixed(4)} for y ${r.y.toFixed(4)}\n` +
+        `gates from the library's step kernels; h matches ${r.trace.cell.toUpperCase()}.forward to ${r.trace.maxDiff.toExponential(1)}`,
+    { step: r.step, yhat: r.yHat, maxdiff: r.trace.maxDiff });
+  });
   const onReply = (r: Reply): void => {
     if (r.type === 'unrolled') {
       state.step = r.step;
@@ -99,12 +109,10 @@ export function mountUnrolled(root: HTMLElement, backendNote: HTMLElement): () =
       state.trace = r.trace;
       state.yHat = r.yHat;
       state.y = r.y;
-      diagram.replaceChildren(drawUnrolled(r.trace, r.x, r.yHat, r.y));
-      lossChart.set(lineOption('training loss (MSE, batches of 32)', [{ name: 'loss', data: state.losses.map((v, i) => [i + 1, v]) }], { xName: 'update', yName: 'MSE' }), state.losses.length);
-      setReadout(readout, `update ${r.step}   loss ${fmt(state.losses[state.losses.length - 1] ?? NaN, 5)}   ŷ ${r.yHat.toFixed(4)} for y ${r.y.toFixed(4)}\n` +
-        `gates from the library's step kernels; h matches ${r.trace.cell.toUpperCase()}.forward to ${r.trace.maxDiff.toExponential(1)}`,
-      { step: r.step, yhat: r.yHat, maxdiff: r.trace.maxDiff });
+      latest = r;
+      drawer.request();
     } else if (r.type === 'done') {
+      drawer.flush();
       state.done = true;
       messages.show('info', `Training ${r.reason} after ${r.step} updates.`);
     } else if (r.type === 'error') messages.show('error', r.message);
