@@ -17,7 +17,7 @@
  * active. The families differ in mr and in the micro-kernel:
  *   avx512  14 x 32  (28 zmm accumulators + 2 B vectors; A broadcast from memory)
  *   avx2     6 x 32  (run as two 6 x 16 halves: 12 ymm accumulators + 2 B + 1 A)
- *   generic  4 x 32  (plain C; the compiler vectorises what the target allows)
+ *   generic  4 x 32  (4 x 8 or 4 x 16 slices in GCC vector extensions: SSE, NEON)
  * Edges: a short last A micro-panel (m < mr) gets its own fully unrolled kernel
  * instance; a short last B panel (n < 32) is zero-padded and only the C loads/stores
  * are masked. beta is applied on the first pc pass only, and beta == 0 never reads C.
@@ -97,25 +97,72 @@ static void pack_generic(int strided, int w, int W, int kc, const float *src, in
   }
 }
 
+/* Plain C, but written in GCC/Clang vector extensions so that the fallback (arm64 in
+ * particular) still gets 128-bit SIMD. The 32-wide panel is run in slices of GEN_W
+ * columns: 4 x 16 (16 accumulators) where there are 32 vector registers, 4 x 8 on
+ * x86-64's 16, where 16 accumulators would spill. */
 #define MR_GEN 4
-static void kernel_generic(int m, int n, int kc, float alpha, const float *A,
-                           const float *B, float beta, float *C, int ldc) {
-  float acc[MR_GEN][NR];
-  memset(acc, 0, sizeof acc);
+#if defined(__x86_64__) || defined(__i386__)
+#define GEN_W 8
+#else
+#define GEN_W 16
+#endif
+#define GEN_V (GEN_W / 4)
+typedef float v4f __attribute__((vector_size(16)));
+
+static inline v4f v4_load(const float *p) {
+  v4f v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+static inline __attribute__((always_inline)) void kernel_generic_slice(
+    const int m, int n, int kc, float alpha, const float *A, const float *B, float beta,
+    float *C, int ldc) {
+  v4f acc[MR_GEN][GEN_V];
+  const v4f zero = {0, 0, 0, 0};
+#pragma GCC unroll 4
+  for (int i = 0; i < m; i++)
+#pragma GCC unroll 4
+    for (int v = 0; v < GEN_V; v++) acc[i][v] = zero;
   for (int k = 0; k < kc; k++) {
     const float *b = B + (size_t)k * NR;
+    v4f bv[GEN_V];
+#pragma GCC unroll 4
+    for (int v = 0; v < GEN_V; v++) bv[v] = v4_load(b + 4 * v);
+#pragma GCC unroll 4
     for (int i = 0; i < m; i++) {
       float a = A[(size_t)k * m + i];
-      for (int j = 0; j < NR; j++) acc[i][j] += a * b[j];
+#pragma GCC unroll 4
+      for (int v = 0; v < GEN_V; v++) acc[i][v] += a * bv[v];
     }
   }
+#pragma GCC unroll 4
   for (int i = 0; i < m; i++) {
     float *c = C + (size_t)i * ldc;
     if (beta == 0.0f)
-      for (int j = 0; j < n; j++) c[j] = alpha * acc[i][j];
+      for (int j = 0; j < n; j++) c[j] = alpha * acc[i][j >> 2][j & 3];
     else
-      for (int j = 0; j < n; j++) c[j] = alpha * acc[i][j] + beta * c[j];
+      for (int j = 0; j < n; j++) c[j] = alpha * acc[i][j >> 2][j & 3] + beta * c[j];
   }
+}
+
+/* One instance per row count, so the accumulators live in registers. */
+static void kernel_generic_s(int m, int n, int kc, float alpha, const float *A,
+                             const float *B, float beta, float *C, int ldc) {
+  switch (m) {
+    case 1: kernel_generic_slice(1, n, kc, alpha, A, B, beta, C, ldc); break;
+    case 2: kernel_generic_slice(2, n, kc, alpha, A, B, beta, C, ldc); break;
+    case 3: kernel_generic_slice(3, n, kc, alpha, A, B, beta, C, ldc); break;
+    case 4: kernel_generic_slice(4, n, kc, alpha, A, B, beta, C, ldc); break;
+  }
+}
+
+static void kernel_generic(int m, int n, int kc, float alpha, const float *A,
+                           const float *B, float beta, float *C, int ldc) {
+  for (int j = 0; j < n; j += GEN_W)
+    kernel_generic_s(m, n - j < GEN_W ? n - j : GEN_W, kc, alpha, A, B + j, beta, C + j,
+                     ldc);
 }
 
 /* ================================ x86: AVX2 ====================================== */

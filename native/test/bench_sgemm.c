@@ -9,7 +9,7 @@
  * machine, so the bench sleeps 150 ms after each multi-threaded OpenBLAS batch. Our
  * workers spin 50 us, then sleep.
  *
- *   make -C native/test bench [BENCH_ARGS="reps [case-substring]"]
+ *   make -C native/test bench [BENCH_ARGS="reps [case-substring [threads]]"]
  *   make -C native/test threshold    1 vs 2 threads on small squares
  */
 #define _GNU_SOURCE
@@ -122,7 +122,9 @@ static int threshold_mode(int reps) {
 int main(int argc, char **argv) {
   if (argc > 1 && !strcmp(argv[1], "threshold")) return threshold_mode(argc > 2 ? atoi(argv[2]) : 9);
   int reps = argc > 1 ? atoi(argv[1]) : 9;
-  const char *only = argc > 2 ? argv[2] : NULL;
+  const char *only = argc > 2 && *argv[2] ? argv[2] : NULL;
+  int tfirst = 1, tlast = 2; /* argv[3]: only this thread count */
+  if (argc > 3) tfirst = tlast = atoi(argv[3]);
   if (reps < 1) reps = 1;
   printf("isa %s, OpenBLAS %s\n", rc_isa(), openblas_get_config());
   printf("%-32s %3s %9s %9s %7s\n", "case (M x N x K)", "thr", "ours", "openblas",
@@ -146,7 +148,7 @@ int main(int argc, char **argv) {
       rc_sgemm_pack_b(c->tB, c->K, c->N, o.B, o.ldb, o.packed);
     }
     double flops = 2.0 * c->M * c->N * c->K;
-    for (int t = 1; t <= 2; t++) {
+    for (int t = tfirst; t <= tlast; t++) {
       rc_set_threads(t);
       openblas_set_num_threads(t);
       /* Warm up both and size the batch to ~20 ms of the faster one. */
