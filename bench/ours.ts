@@ -11,7 +11,7 @@
 
 import {
   GRU, LSTM, RNN, Embedding, Linear, Generator, SGD, Tensor, crossEntropy, getBackend, noGrad, randint, randn, reshape,
-  setBackend, sum, wasmBackend, EchoStateNetwork, Reservoir,
+  setBackend, sum, wasmBackend, nativeBackend, EchoStateNetwork, Reservoir,
 } from '../src/index.js';
 import { inProcessSession, type Contender } from './measure.js';
 import { esnDensity, type Workload } from './workloads.js';
@@ -100,14 +100,16 @@ export function createOurs(w: Workload): OursRunner {
   return sequenceRunner(w);
 }
 
-export type OursBackend = 'wasm' | 'ref';
+export type OursBackend = 'native' | 'wasm' | 'ref';
 
 /** Our library on one backend, as a contender. */
 export function oursContender(backend: OursBackend): Contender {
   return {
     id: `ours:${backend}`,
     ours: true,
-    label: () => (backend === 'wasm' ? `recurrent wasm ${wasmBackend()?.threads ?? 1}t` : 'recurrent ref (plain TS) 1t'),
+    label: () => (backend === 'wasm' ? `recurrent wasm ${wasmBackend()?.threads ?? 1}t`
+      : backend === 'native' ? `recurrent native ${nativeBackend()?.isa ?? ''} ${nativeBackend()?.threads ?? 1}t`
+        : 'recurrent ref (plain TS) 1t'),
     supports: () => true,
     async open(w: Workload) {
       setBackend(backend);

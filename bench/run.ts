@@ -5,19 +5,21 @@
 //   npm run bench                          everything (about 8 minutes on 2 cores); rewrites docs/benchmarks.md
 //   npm run bench -- --quick               small shapes, short timing: a smoke run (docs untouched)
 //   npm run bench -- --only lstm-train-b32,gemm
-//   npm run bench -- --backends wasm       only our wasm backend (default: wasm and ref)
+//   npm run bench -- --backends native     only our native backend (default: native, wasm and ref)
 //   npm run bench -- --write-docs          rewrite docs/benchmarks.md even for --quick / --only
 //   npm run bench -- --no-docs             never rewrite docs/benchmarks.md
 //   npm run bench -- --target-ms 2000      timed milliseconds per contender and workload
 //
-// Contenders: ours on the wasm backend (all hardware threads) and on the reference
+// Contenders: ours on the native backend (Node addon, all hardware threads), on the wasm
+// backend (all hardware threads) and on the reference
 // backend (capped: it is slow), PyTorch with OpenBLAS and with Debian's reference BLAS
 // (tools/bench_torch.py, one process each, the BLAS chosen for that process only; numpy
 // for the gemm rows), TensorFlow.js with its wasm backend, brain.js, and
 // onnxruntime-node for inference. A peer that is missing is skipped with the reason,
 // never fails the run; a contender whose projected time per iteration is over the cap
-// is skipped with its projection. Ratios: the peer's time per item divided by ours
-// (wasm) — above 1, we are faster.
+// is skipped with its projection. Ratios: the peer's time per item divided by ours, on
+// the native backend (the Node default) and on the wasm backend (what browsers run) —
+// above 1, we are faster.
 
 import { execFileSync } from 'node:child_process';
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
@@ -36,7 +38,7 @@ import { brainContender, loadBrain } from './peers/brain.js';
 import { loadOnnx, onnxContender, type Onnx } from './peers/onnx.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const USAGE = `usage: npm run bench -- [--quick] [--only name,...] [--backends wasm,ref] [--write-docs | --no-docs] [--target-ms N]
+const USAGE = `usage: npm run bench -- [--quick] [--only name,...] [--backends native,wasm,ref] [--write-docs | --no-docs] [--target-ms N]
 workloads: gemm (all sizes), ${WORKLOADS.map((w) => w.name).join(', ')}`;
 
 let values: {
@@ -80,7 +82,7 @@ const opts: MeasureOptions = {
 };
 const threads = availableParallelism();
 const GEMM_NOTE = 'In the gemm rows the torch columns are numpy (np.matmul) in the same Python process, on the same BLAS; items/s is GFLOP/s there. In the esn rows they are SciPy (CSR matrix) and NumPy in float64 with the same reservoir and readout; items are reservoir steps.';
-const DETAIL_HEADER = ['contender', 'ms/iteration', 'throughput', 'peer time ÷ ours', 'notes'];
+const DETAIL_HEADER = ['contender', 'ms/iteration', 'throughput', 'time ÷ ours native', 'time ÷ ours wasm', 'notes'];
 const started = new Date();
 
 // ---- contenders ---------------------------------------------------------------------------
@@ -167,11 +169,14 @@ function fmtMs(ms: number): string {
   return ms < 1 ? ms.toPrecision(2) : ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0);
 }
 
-function reference(ms: readonly Measurement[]): Measurement | undefined {
-  return ms.find((m) => m.contender.id === 'ours:wasm' && m.samples.length > 0) ?? ms.find((m) => m.contender.ours && m.samples.length > 0);
+/** Our measurement on one backend (the reference row of a ratio column), if it ran. */
+function reference(ms: readonly Measurement[], id: RefId): Measurement | undefined {
+  return ms.find((m) => m.contender.id === id && m.samples.length > 0);
 }
 
-/** Peer time per item ÷ ours (wasm) time per item; null when either is missing. */
+type RefId = 'ours:native' | 'ours:wasm';
+
+/** Peer time per item ÷ ours time per item; null when either is missing. */
 function ratio(m: Measurement, ref: Measurement | undefined): number | null {
   if (!ref || m.samples.length === 0) return null;
   return median(m.samples) / m.itemsPerIteration / (median(ref.samples) / ref.itemsPerIteration);
@@ -183,21 +188,24 @@ function throughput(w: Workload, m: Measurement): string {
 }
 
 function detailRows(w: Workload, ms: readonly Measurement[]): string[][] {
-  const ref = reference(ms);
+  const refs = (['ours:native', 'ours:wasm'] as const).map((id) => reference(ms, id));
   return ms.map((m) => {
-    if (m.samples.length === 0) return [m.label, '—', '—', '—', m.skipped ?? 'no samples'];
+    if (m.samples.length === 0) return [m.label, '—', '—', '—', '—', m.skipped ?? 'no samples'];
     const med = median(m.samples);
     const spread = m.samples.length > 2 ? ` ±${(((quantile(m.samples, 0.75) - quantile(m.samples, 0.25)) / 2 / med) * 100).toFixed(0)}%` : '';
-    const r = ratio(m, ref);
-    const rText = m === ref ? '1 (reference row)' : r === null ? '—' : `${r.toFixed(2)}×`;
+    const rTexts = refs.map((ref) => {
+      const r = ratio(m, ref);
+      return m === ref ? '1 (reference row)' : r === null ? '—' : `${r.toFixed(2)}×`;
+    });
     const perIter = m.itemsPerIteration !== (w.kind === 'gemm' ? 2 * w.n ** 3 : w.B * w.T) ? `; ${m.itemsPerIteration} items/iteration` : '';
-    return [m.label, `${fmtMs(med)}${spread}`, throughput(w, m), rText, `${m.samples.length} iterations${m.cold ? ' (one cold run)' : ''}${perIter}`];
+    return [m.label, `${fmtMs(med)}${spread}`, throughput(w, m), ...rTexts, `${m.samples.length} iterations${m.cold ? ' (one cold run)' : ''}${perIter}`];
   });
 }
 
 /** Short column names for the summary. */
 function shortName(c: Contender): string {
   if (c.id === 'ours:wasm') return 'recurrent wasm';
+  if (c.id === 'ours:native') return 'recurrent native';
   if (c.id === 'ours:ref') return 'recurrent ref';
   if (c.id.startsWith('torch:openblas')) return 'torch OpenBLAS';
   if (c.id.startsWith('torch:reference')) return 'torch ref-BLAS';
@@ -216,14 +224,15 @@ function cellFor(m: Measurement | undefined, ref: Measurement | undefined): stri
   return 'n/a';
 }
 
-/** One row per workload: ours (wasm) ms and items/s, then each other contender's ratio. */
-function summary(): { header: string[]; rows: string[][] } {
-  const ref = contenders.find((c) => c.id === 'ours:wasm') ?? contenders.find((c) => c.ours);
+/** One row per workload: ours (on backend `id`) ms and items/s, then each other contender's ratio; null without that backend. */
+function summary(id: RefId): { header: string[]; rows: string[][] } | null {
+  const ref = contenders.find((c) => c.id === id);
+  if (!ref) return null;
   const others = contenders.filter((c) => c !== ref && all.some((ms) => ms.some((m) => m.contender === c && m.samples.length > 0)));
-  const header = ['workload', `${ref ? shortName(ref) : 'ours'} ms/iter`, 'items/s (GFLOP/s)', ...others.map((c) => `${shortName(c)} ÷ ours`)];
+  const header = ['workload', `${shortName(ref)} ms/iter`, 'items/s (GFLOP/s)', ...others.map((c) => `${shortName(c)} ÷ ours`)];
   const rows = all.map((ms, i) => {
     const w = workloads[i] as Workload;
-    const r = reference(ms);
+    const r = reference(ms, id);
     const first = r ? [fmtMs(median(r.samples)), throughput(w, r).replace(/ (items\/s|GFLOP\/s)$/, '')] : ['—', '—'];
     return [w.name, ...first, ...others.map((c) => cellFor(ms.find((m) => m.contender === c), r))];
   });
@@ -296,8 +305,12 @@ function machine(): string[] {
   return lines;
 }
 
+const SUMMARIES: { id: RefId; title: string }[] = [
+  { id: 'ours:native', title: 'Summary: the native backend (the default on Node)' },
+  { id: 'ours:wasm', title: 'Summary: the wasm backend (browsers, and Node without the addon)' },
+];
+
 function markdown(): string {
-  const s = summary();
   const g = gemmTable();
   const out: string[] = [
     '# Benchmarks',
@@ -308,7 +321,8 @@ function markdown(): string {
     'Every contender is measured in the same run, on the same workloads (bench/workloads.ts), interleaved in rounds so that',
     'the noise of a shared machine falls on all alike; the figure is the median iteration. Items are batch × steps',
     '(brain.js has no batch: one sequence of T steps per iteration). "÷ ours" is the peer\'s time per item divided by',
-    'ours on the wasm backend: above 1, `recurrent` is faster; below 1, the peer is. A contender whose projected time per',
+    'ours — on the native backend in the first summary, on the wasm backend in the second: above 1, `recurrent` is faster;',
+    'below 1, the peer is. A contender whose projected time per',
     `iteration (from its speed on an earlier workload) is over ${(opts.capMs / 1000).toFixed(0)} s is not run ("capped"); an iteration slower than`,
     `${(opts.slowIterMs / 1000).toFixed(0)} s is run once, cold.`,
     '',
@@ -317,13 +331,12 @@ function markdown(): string {
     ...machine().map((l) => `- ${l}`),
     ...notes.map((n) => `- note: ${n}`),
     '',
-    '## Summary',
-    '',
-    mdTable(s.header, s.rows),
-    '',
-    GEMM_NOTE,
-    '',
   ];
+  for (const { id, title } of SUMMARIES) {
+    const s = summary(id);
+    if (s) out.push(`## ${title}`, '', mdTable(s.header, s.rows), '');
+  }
+  out.push(GEMM_NOTE, '');
   if (g) out.push('## sgemm', '', 'C = A·B, n × n float32, single call; ours through `getBackend().gemm(...)`, numpy through `np.matmul(out=)`.', '', mdTable(g.header, g.rows), '');
   out.push('## Workloads', '');
   all.forEach((ms, i) => {
@@ -333,9 +346,12 @@ function markdown(): string {
   return out.join('\n');
 }
 
-const s = summary();
-console.log('\nSummary — peer time per item ÷ recurrent (wasm): above 1, recurrent is faster');
-console.log(textTable(s.header, s.rows));
+for (const { id, title } of SUMMARIES) {
+  const s = summary(id);
+  if (!s) continue;
+  console.log(`\n${title} — peer time per item ÷ ours: above 1, recurrent is faster`);
+  console.log(textTable(s.header, s.rows));
+}
 if (workloads.some((w) => w.kind === 'gemm')) console.log(GEMM_NOTE);
 const g = gemmTable();
 if (g) {

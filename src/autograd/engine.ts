@@ -31,6 +31,11 @@ export function noGrad<T>(fn: () => T): T {
  * shape, or null/undefined for inputs that need none. Nothing is recorded when grad is
  * disabled or no input requires grad; then the outputs are constants.
  */
+/** Whether `record` with these inputs would record a node (grad enabled and an input requires grad). */
+export function willRecord(inputs: readonly (Tensor | null)[]): boolean {
+  return gradDisabledDepth === 0 && inputs.some((t) => t !== null && t.requiresGrad);
+}
+
 export function record(
   op: string,
   outputs: readonly Tensor[],

@@ -112,5 +112,8 @@ export function listBackends(): string[] {
 export function describeBackend(): string {
   const b = getBackend();
   if (b === refBackend && wasmFailure !== null) return `${b.describe()} (wasm unavailable: ${wasmFailure})`;
+  // On Node, say why the native backend is not the one running (not built, failed to load).
+  const why = b.name === 'wasm' ? nativeUnavailableReason() : '';
+  if (why !== '' && why !== 'not running on Node.js') return `${b.describe()} (native unavailable: ${why})`;
   return b.describe();
 }

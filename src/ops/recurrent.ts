@@ -13,7 +13,7 @@
 
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
 import { backendFor } from '../backend/registry.js';
-import { record } from '../autograd/engine.js';
+import { record, willRecord } from '../autograd/engine.js';
 import type { FloatArray } from '../util/arrays.js';
 import { GRU_GATES, LSTM_GATES, RNN_NONLINEARITIES, type RnnNonlinearity } from '../util/gates.js';
 import { Tensor, assertTensor, type FloatTensor } from '../tensor/tensor.js';
@@ -154,10 +154,30 @@ function zerosF(like: FloatTensor): FloatArray {
   return zerosLike(like.data, like.size);
 }
 
-/** Output (T, B, P) in input time order from the carried kernel state: 0 past each length. */
-function outputOf(p: Prepared, hState: FloatArray, P: number): Tensor {
+/**
+ * Output (T, B, P) in input time order from the carried kernel state: 0 past each length.
+ * A copy when hState is saved for backward (the output may be changed in place later).
+ */
+function outputOf(p: Prepared, hState: FloatArray, P: number, saved: boolean): Tensor {
   const out = kernelOrder(hState, p.T, p.B, P, p.lengths, p.reverse);
-  return new Tensor(out === hState ? hState.slice() : out, [p.T, p.B, P]);
+  return new Tensor(out === hState && saved ? hState.slice() : out, [p.T, p.B, P]);
+}
+
+// Buffers the kernels need but nobody keeps when no graph is recorded (inference): the
+// saved gates and cell states. Reused across calls, so a forward under noGrad allocates
+// (and page-faults) only its outputs. One per (precision, role); grown when too small.
+const scratch = new Map<string, FloatArray>();
+
+/** A (T·B·F) buffer for a kernel: fresh when saved for backward, else a reused scratch (contents arbitrary). */
+function stateBuffer(like: FloatArray, n: number, saved: boolean, role: string): FloatArray {
+  if (saved) return zerosLike(like, n);
+  const key = `${like instanceof Float64Array ? 'f64' : 'f32'}:${role}`;
+  let buf = scratch.get(key);
+  if (!buf || buf.length < n) {
+    buf = zerosLike(like, n);
+    scratch.set(key, buf);
+  }
+  return buf.length === n ? buf : buf.subarray(0, n);
 }
 
 /** Backward helpers shared by the three ops: gradients in and out of kernel order. */
@@ -191,12 +211,13 @@ export function lstmSequence(
 
   const k = backendFor(dtype);
   const xs = kernelOrder(x.data, T, B, I, lengths, p.reverse);
-  const hState = zerosLike(x.data, T * B * P); // (T, B, P) saved
-  const cState = zerosLike(x.data, T * B * H); // (T, B, H) saved
-  const gates = zerosLike(x.data, T * B * G);  // (T, B, G) saved
+  const saved = willRecord([x, h0, c0, wIH, wHH, bIH, bHH, wHR]);
+  const hState = zerosLike(x.data, T * B * P);                    // (T, B, P) saved
+  const cState = stateBuffer(x.data, T * B * H, saved, 'cState'); // (T, B, H) saved
+  const gates = stateBuffer(x.data, T * B * G, saved, 'gates');   // (T, B, G) saved
   lstmForward(k, hState, cState, gates, xs, h0.data, c0.data, wIH.data, wHH.data, bIH?.data ?? null, bHH?.data ?? null,
     wHR?.data ?? null, lengths, T, B, I, H, P);
-  const output = outputOf(p, hState, P);
+  const output = outputOf(p, hState, P, saved);
   const hN = new Tensor(lastState(hState, h0.data, T, B, P), [B, P]);
   const cN = new Tensor(lastState(cState, c0.data, T, B, H), [B, H]);
 
@@ -231,11 +252,12 @@ export function gruSequence(
 
   const k = backendFor(dtype);
   const xs = kernelOrder(x.data, T, B, I, lengths, p.reverse);
-  const hState = zerosLike(x.data, T * B * H); // (T, B, H) saved
-  const gates = zerosLike(x.data, T * B * G);  // (T, B, G) saved
-  const ghn = zerosLike(x.data, T * B * H);    // (T, B, H) saved
+  const saved = willRecord([x, h0, wIH, wHH, bIH, bHH]);
+  const hState = zerosLike(x.data, T * B * H);                  // (T, B, H) saved
+  const gates = stateBuffer(x.data, T * B * G, saved, 'gates'); // (T, B, G) saved
+  const ghn = stateBuffer(x.data, T * B * H, saved, 'ghn');     // (T, B, H) saved
   gruForward(k, hState, gates, ghn, xs, h0.data, wIH.data, wHH.data, bIH?.data ?? null, bHH?.data ?? null, lengths, T, B, I, H);
-  const output = outputOf(p, hState, H);
+  const output = outputOf(p, hState, H, saved);
   const hN = new Tensor(lastState(hState, h0.data, T, B, H), [B, H]);
 
   record(op, [output, hN], present<FloatTensor>([x, h0, wIH, wHH, bIH, bHH]), ([gOut, gH]) => {
@@ -273,9 +295,10 @@ export function rnnSequence(
 
   const k = backendFor(dtype);
   const xs = kernelOrder(x.data, T, B, I, lengths, p.reverse);
+  const saved = willRecord([x, h0, wIH, wHH, bIH, bHH]);
   const hState = zerosLike(x.data, T * B * H); // (T, B, H) saved
   rnnForward(k, hState, xs, h0.data, wIH.data, wHH.data, bIH?.data ?? null, bHH?.data ?? null, nonlinearity, lengths, T, B, I, H);
-  const output = outputOf(p, hState, H);
+  const output = outputOf(p, hState, H, saved);
   const hN = new Tensor(lastState(hState, h0.data, T, B, H), [B, H]);
 
   record(op, [output, hN], present<FloatTensor>([x, h0, wIH, wHH, bIH, bHH]), ([gOut, gH]) => {

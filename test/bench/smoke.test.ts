@@ -1,9 +1,9 @@
 // Smoke test of the benchmark harness (npm run bench): our implementation of every
 // workload, at a tiny size, through the same code path as bench/run.ts (oursContender →
-// measureWorkload), on both of our backends. Checks that each workload runs, is timed,
+// measureWorkload), on each of our backends. Checks that each workload runs, is timed,
 // and that training steps change the loss (the SGD step is applied). No peers.
 import { describe, expect, it } from 'vitest';
-import { setBackend, wasmBackend } from '../../src/index.js';
+import { nativeBackend, setBackend, wasmBackend } from '../../src/index.js';
 import { measureWorkload, type MeasureOptions } from '../../bench/measure.js';
 import { createOurs, oursContender, type OursBackend } from '../../bench/ours.js';
 import { WORKLOADS, tinyWorkload } from '../../bench/workloads.js';
@@ -11,7 +11,7 @@ import { WORKLOADS, tinyWorkload } from '../../bench/workloads.js';
 const opts: MeasureOptions = { targetMs: 1, rounds: 2, warmupMs: 0, slowIterMs: 10_000, capMs: 10_000, log: () => {} };
 
 describe('bench harness (tiny workloads)', () => {
-  const backends: OursBackend[] = wasmBackend() ? ['wasm', 'ref'] : ['ref'];
+  const backends: OursBackend[] = [...(nativeBackend() ? ['native' as const] : []), ...(wasmBackend() ? ['wasm' as const] : []), 'ref'];
   for (const backend of backends) {
     it(`measures every workload on ${backend}`, async () => {
       await wasmBackend()?.whenReady();
