@@ -96,6 +96,7 @@ export const specs: Spec[] = [
       const shown = await page.getByTestId('readout').getAttribute('data-yhat');
       assertClose('ŷ shown', Number(shown), ref.yHat);
       log(`1500 updates, ${redraws} redraws: max |page − Node| loss ${dl.toExponential(1)}, h ${dh.toExponential(1)}, c ${dc.toExponential(1)}; page trace vs LSTM.forward ${s.trace.maxDiff.toExponential(1)}`);
+      await page.setViewportSize({ width: 1900, height: 900 }); // the whole unrolled diagram in the picture
       await screenshot('unrolled');
     },
   },

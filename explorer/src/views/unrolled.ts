@@ -19,7 +19,7 @@ function color(v: number): string {
   return `rgb(${r.toFixed(0)},${g.toFixed(0)},${b.toFixed(0)})`;
 }
 
-const CW = 40; // value cell width
+const CW = 34; // value cell width
 const CH = 18;
 
 function column(g: SVGGElement, x: number, y: number, label: string, values: number[]): void {
@@ -35,12 +35,12 @@ export function drawUnrolled(trace: TracePayload, x: number[][], yHat: number, y
   const gateNames = trace.cell === 'lstm' ? ['i', 'f', 'g', 'o', 'c', 'h'] : trace.cell === 'gru' ? ['r', 'z', 'n', 'h'] : ['h'];
   const T = x.length;
   const H = trace.series.h![0]?.length ?? 0;
-  const boxW = gateNames.length * (CW + 6) + 14;
-  const stepW = boxW + 46;
+  const boxW = gateNames.length * (CW + 4) + 10;
+  const stepW = boxW + 40;
   const top = 70;
   const boxH = H * CH + 34;
   const width = 30 + T * stepW + 150;
-  const height = top + boxH + 60;
+  const height = top + boxH + 16;
   const s = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, 'data-testid': 'unrolled-svg' });
   s.append(svg('defs', {}));
   const marker = svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' });
@@ -61,11 +61,11 @@ export function drawUnrolled(trace: TracePayload, x: number[][], yHat: number, y
     g.append(svg('line', { x1: x0 + boxW / 2, y1: 24 + CH, x2: x0 + boxW / 2, y2: top - 2, stroke: '#555', 'marker-end': 'url(#arrow)' }));
     g.append(svg('rect', { x: x0, y: top, width: boxW, height: boxH, rx: 8, fill: '#fafbff', stroke: '#6b7fa8', 'stroke-width': 1.5 }));
     g.append(svg('text', { x: x0 + 6, y: top + boxH - 6, 'font-size': 10, fill: '#6b7fa8' }, cellName));
-    gateNames.forEach((n, q) => column(g, x0 + 7 + q * (CW + 6), top + 22, n === 'h' ? 'h_t' : n === 'c' ? 'c_t' : n, trace.series[n]![t]!));
+    gateNames.forEach((n, q) => column(g, x0 + 5 + q * (CW + 4), top + 22, n === 'h' ? 'h_t' : n === 'c' ? 'c_t' : n, trace.series[n]![t]!));
     // recurrent arrow to the next step (or to the output)
     const ay = top + boxH / 2;
     g.append(svg('line', { x1: x0 + boxW, y1: ay, x2: x0 + stepW - 2, y2: ay, stroke: '#555', 'stroke-width': 1.5, 'marker-end': 'url(#arrow)' }));
-    g.append(svg('text', { x: x0 + boxW + 22, y: ay - 5, 'text-anchor': 'middle', 'font-size': 11 }, t === T - 1 ? 'h_T' : trace.cell === 'lstm' ? 'h, c' : 'h'));
+    g.append(svg('text', { x: x0 + boxW + 20, y: ay - 5, 'text-anchor': 'middle', 'font-size': 11 }, t === T - 1 ? 'h_T' : trace.cell === 'lstm' ? 'h, c' : 'h'));
     s.append(g);
   }
   const xo = 30 + T * stepW;
