@@ -25,6 +25,7 @@
 #include "rc.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -586,12 +587,24 @@ static void pack_b_block(const family *f, int transB, int kc, int nc, const floa
   }
 }
 
+/* All of op(A) (M <= mc rows), pass by pass: the block of pass pc starts at M * pc. */
+static void pack_a_all(const family *f, int transA, int M, int K, const float *A, int lda,
+                       float *dst) {
+  for (int pc = 0; pc < K; pc += f->kc) {
+    int kc = K - pc < f->kc ? K - pc : f->kc;
+    pack_a_block(f, transA, M, kc, A, lda, 0, pc, dst + (size_t)M * pc);
+  }
+}
+
 /* One thread's product. Either B (packed here, block by block) or Bp (packed by
  * rc_sgemm_pack_b for a K-deep operand; points at the first panel used) is given.
- * M, N > 0, K > 0 and alpha != 0 are the caller's business. */
+ * Ap, if not NULL, is all of op(A) already packed by pack_a_all (only when M <= mc),
+ * shared by the threads that split the columns. M, N > 0, K > 0 and alpha != 0 are the
+ * caller's business. */
 static void gemm_st(const family *f, int transA, int transB, int M, int N, int K,
                     float alpha, const float *A, int lda, const float *B, int ldb,
-                    const float *Bp, float beta, float *C, int ldc, float *work) {
+                    const float *Bp, const float *Ap, float beta, float *C, int ldc,
+                    float *work) {
   float *abuf = work;
   float *bbuf = work + ALIGN_FLOATS((size_t)MC_MAX * RC_KC);
 #ifdef RC_X86
@@ -619,7 +632,11 @@ static void gemm_st(const family *f, int transA, int transB, int M, int N, int K
          * before use into an L1-sized slot instead of packing all kc x nc first and
          * reading it back from L2/L3 (for M = 32 that round trip cost as much as the
          * multiplication). */
-        pack_a_block(f, transA, M, kc, A, lda, 0, pc, abuf);
+        const float *ap = abuf;
+        if (Ap)
+          ap = Ap + (size_t)M * pc;
+        else
+          pack_a_block(f, transA, M, kc, A, lda, 0, pc, abuf);
         for (int jr = 0; jr < nc; jr += NR) {
           int n = nc - jr < NR ? nc - jr : NR;
           const float *src = transB ? B + (size_t)(jc + jr) * ldb + pc
@@ -628,7 +645,7 @@ static void gemm_st(const family *f, int transA, int transB, int M, int N, int K
           float *cc = C + jc + jr;
           for (int ir = 0; ir < M; ir += f->mr) {
             int m = M - ir < f->mr ? M - ir : f->mr;
-            f->kernel(m, n, kc, alpha, abuf + (size_t)ir * kc, bbuf, beta_p,
+            f->kernel(m, n, kc, alpha, ap + (size_t)ir * kc, bbuf, beta_p,
                       cc + (size_t)ir * ldc, ldc);
           }
         }
@@ -644,14 +661,18 @@ static void gemm_st(const family *f, int transA, int transB, int M, int N, int K
       }
       for (int ic = 0; ic < M; ic += f->mc) {
         int mc = M - ic < f->mc ? M - ic : f->mc;
-        pack_a_block(f, transA, mc, kc, A, lda, ic, pc, abuf);
+        const float *ap = abuf;
+        if (Ap && mc == M)
+          ap = Ap + (size_t)M * pc;
+        else
+          pack_a_block(f, transA, mc, kc, A, lda, ic, pc, abuf);
         for (int jr = 0; jr < nc; jr += NR) {
           int n = nc - jr < NR ? nc - jr : NR;
           const float *b = bpan + (size_t)(jr / NR) * bstride;
           float *cc = C + (size_t)ic * ldc + jc + jr;
           for (int ir = 0; ir < mc; ir += f->mr) {
             int m = mc - ir < f->mr ? mc - ir : f->mr;
-            f->kernel(m, n, kc, alpha, abuf + (size_t)ir * kc, b, beta_p,
+            f->kernel(m, n, kc, alpha, ap + (size_t)ir * kc, b, beta_p,
                       cc + (size_t)ir * ldc, ldc);
           }
         }
@@ -683,8 +704,8 @@ void rc_sgemm_st(int transA, int transB, int M, int N, int K, float alpha,
     scale_c(M, N, beta, C, ldc);
     return;
   }
-  gemm_st(current_family(), transA, transB, M, N, K, alpha, A, lda, B, ldb, NULL, beta,
-          C, ldc, work);
+  gemm_st(current_family(), transA, transB, M, N, K, alpha, A, lda, B, ldb, NULL, NULL,
+          beta, C, ldc, work);
 }
 
 size_t rc_sgemm_packed_bytes(int K, int N) {
@@ -708,8 +729,8 @@ void rc_sgemm_packed_cols(int transA, int M, int N, int K, float alpha, const fl
     return;
   }
   const float *Bp = (const float *)packed + (size_t)(n0 / NR) * K * NR;
-  gemm_st(current_family(), transA, 0, M, n1 - n0, K, alpha, A, lda, NULL, 0, Bp, beta,
-          C + n0, ldc, work);
+  gemm_st(current_family(), transA, 0, M, n1 - n0, K, alpha, A, lda, NULL, 0, Bp, NULL,
+          beta, C + n0, ldc, work);
 }
 
 /* ============================== multi-threading ================================== */
@@ -722,12 +743,28 @@ typedef struct {
   int lda, ldb, ldc;
   float *C;
   int split_m; /* 1: threads take row blocks of mr; 0: column panels of NR */
+  const float *Ap; /* op(A) packed once for all threads (column split, M <= mc) */
+  int chunks;      /* > 0: column chunks claimed dynamically through next */
+  atomic_int next;
 } mt_args;
 
 /* [u0, u1) of `units` for thread t of nt: contiguous, sizes differing by at most one. */
 static void share(int units, int t, int nt, int *u0, int *u1) {
   *u0 = (int)((long long)units * t / nt);
   *u1 = (int)((long long)units * (t + 1) / nt);
+}
+
+/* Column panels [u0, u1) of the product. */
+static void cols(const mt_args *a, int u0, int u1, float *work) {
+  int j0 = u0 * NR, j1 = u1 * NR < a->N ? u1 * NR : a->N;
+  if (j1 <= j0) return;
+  const float *B = NULL, *Bp = NULL;
+  if (a->Bp)
+    Bp = a->Bp + (size_t)u0 * a->K * NR;
+  else
+    B = a->transB ? a->B + (size_t)j0 * a->ldb : a->B + j0;
+  gemm_st(a->f, a->transA, a->transB, a->M, j1 - j0, a->K, a->alpha, a->A, a->lda, B,
+          a->ldb, Bp, a->Ap, a->beta, a->C + j0, a->ldc, work);
 }
 
 static void mt_task(void *p, int tid, int nt) {
@@ -742,20 +779,22 @@ static void mt_task(void *p, int tid, int nt) {
     if (i1 <= i0) return;
     const float *A = a->transA ? a->A + i0 : a->A + (size_t)i0 * a->lda;
     gemm_st(a->f, a->transA, a->transB, i1 - i0, a->N, a->K, a->alpha, A, a->lda, a->B,
-            a->ldb, a->Bp, a->beta, a->C + (size_t)i0 * a->ldc, a->ldc, work);
-  } else {
-    int units = (a->N + NR - 1) / NR;
-    share(units, tid, nt, &u0, &u1);
-    int j0 = u0 * NR, j1 = u1 * NR < a->N ? u1 * NR : a->N;
-    if (j1 <= j0) return;
-    const float *B = NULL, *Bp = NULL;
-    if (a->Bp)
-      Bp = a->Bp + (size_t)u0 * a->K * NR;
-    else
-      B = a->transB ? a->B + (size_t)j0 * a->ldb : a->B + j0;
-    gemm_st(a->f, a->transA, a->transB, a->M, j1 - j0, a->K, a->alpha, a->A, a->lda, B,
-            a->ldb, Bp, a->beta, a->C + j0, a->ldc, work);
+            a->ldb, a->Bp, NULL, a->beta, a->C + (size_t)i0 * a->ldc, a->ldc, work);
+    return;
   }
+  int units = (a->N + NR - 1) / NR;
+  if (a->chunks) {
+    /* Column chunks handed out first come, first served: a thread that is descheduled
+     * or slow (a shared machine) holds up at most the chunk it is in. */
+    for (;;) {
+      int c = atomic_fetch_add_explicit(&((mt_args *)a)->next, 1, memory_order_relaxed);
+      if (c >= a->chunks) return;
+      share(units, c, a->chunks, &u0, &u1);
+      cols(a, u0, u1, work);
+    }
+  }
+  share(units, tid, nt, &u0, &u1);
+  cols(a, u0, u1, work);
 }
 
 /* Threads worth waking for this product (1 = stay on the caller). */
@@ -779,7 +818,8 @@ static void sgemm_dispatch(int transA, int transB, int M, int N, int K, float al
     return;
   }
   const family *f = current_family();
-  mt_args a = {f, transA, transB, M, N, K, alpha, beta, A, B, Bp, lda, ldb, ldc, C, 0};
+  mt_args a = {f, transA, transB, M, N, K, alpha, beta, A, B, Bp, lda, ldb, ldc, C, 0,
+               NULL, 0, 0};
   int mu = (M + f->mr - 1) / f->mr, nu = (N + NR - 1) / NR;
   /* Split the longer side: each thread packs all of the operand along the other side,
    * so that duplicated packing is the smaller one. A pre-packed B is never copied, so
@@ -789,19 +829,36 @@ static void sgemm_dispatch(int transA, int transB, int M, int N, int K, float al
   if (Bp)
     a.split_m = mu > 2 * nu && nu < 2 * nt0;
   else
-    a.split_m = M > N;
+    a.split_m = M >= N;
   if (a.split_m && mu < nt0 && nu >= nt0) a.split_m = 0;
   if (!a.split_m && nu < nt0 && mu >= nt0) a.split_m = 1;
   int nt = mt_threads(M, N, K, a.split_m ? mu : nu);
   if (nt <= 1) {
     float *work = thread_work();
     if (work) {
-      gemm_st(f, transA, transB, M, N, K, alpha, A, lda, B, ldb, Bp, beta, C, ldc, work);
+      gemm_st(f, transA, transB, M, N, K, alpha, A, lda, B, ldb, Bp, NULL, beta, C, ldc,
+              work);
       return;
     }
     /* Out of memory for the buffer: nothing sensible to do but leave C as is. */
     return;
   }
+  /* Skinny products (one row block: the recurrent step) split the columns into a few
+   * chunks per thread, claimed dynamically; A is packed once, here, into the caller's
+   * buffer (read-only for all), instead of once per chunk. */
+  int dot = 0;
+#ifdef RC_X86
+  dot = !Bp && transB && M <= DOT_MAX_M && f == &fam_avx512;
+#endif
+  if (!a.split_m && M <= f->mc && !dot && (size_t)M * K <= (size_t)MC_MAX * RC_KC) {
+    float *work = thread_work();
+    if (work) {
+      pack_a_all(f, transA, M, K, A, lda, work);
+      a.Ap = work;
+      a.chunks = nu < 4 * nt ? nu : 4 * nt;
+    }
+  }
+  atomic_init(&a.next, 0);
   rc_parallel_shares(mt_task, &a, nt);
 }
 
