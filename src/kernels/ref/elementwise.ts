@@ -169,6 +169,21 @@ export function where(
 
 /** out = x read through arbitrary strides from `offset` (permute, slice, expand → contiguous). */
 export function copyStrided(out: TypedArray, x: TypedArray, offset: number, strides: readonly number[], shape: readonly number[]): void {
+  // Two common cases as one typed-array call each: a broadcast scalar, and a contiguous block.
+  if (strides.every((s) => s === 0)) {
+    if (shape.every((d) => d > 0)) out.fill(x[offset] as never, 0, shape.reduce((a, d) => a * d, 1));
+    return;
+  }
+  let contiguous = true;
+  for (let d = shape.length - 1, expect = 1; d >= 0; d--) {
+    if ((shape[d] as number) !== 1 && strides[d] !== expect) contiguous = false;
+    expect *= shape[d] as number;
+  }
+  if (contiguous) {
+    const n = shape.reduce((a, d) => a * d, 1);
+    out.set(x.subarray(offset, offset + n) as never);
+    return;
+  }
   forEachStrided(shape, [strides], (o, offs, inner, s) => {
     let xi = offset + (offs[0] as number);
     const sx = s[0] as number;
