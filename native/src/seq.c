@@ -96,6 +96,59 @@ static void make_split(split *s, int H, int stepMacs) {
   }
 }
 
+/* ---- step scheduling ---------------------------------------------------------------------
+ * The recurrence is a chain of phases (a time step forward; in backward a step's matrix
+ * product followed by the previous step's gate gradients), each split into the ranges of
+ * hidden units of the split. A phase may start once every range of the previous phase is
+ * done. Each thread first claims its own range — so a range normally stays on the same
+ * core, its slice of the packed weights hot in that core's cache — then any range nobody
+ * has claimed yet: a descheduled thread (a busy machine) does not stall the others, whose
+ * threads do its share instead of waiting at a barrier. A range is claimed by one atomic
+ * compare-and-swap of its last claimed phase, so it runs exactly once per phase. */
+
+#include <sched.h>
+#include <stdatomic.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define cpu_relax() _mm_pause()
+#else
+#define cpu_relax() ((void)0)
+#endif
+
+typedef struct {
+  atomic_int claimed[MAX_THREADS]; /* last phase claimed, per range */
+  atomic_long completed;           /* ranges completed, all phases */
+  int nranges, nphases;
+} sched_t;
+
+typedef void (*phase_fn)(void *ctx, int phase, int range, int tid);
+
+static void sched_init(sched_t *s, int nranges, int nphases) {
+  for (int r = 0; r < nranges; r++) atomic_init(&s->claimed[r], -1);
+  atomic_init(&s->completed, 0);
+  s->nranges = nranges;
+  s->nphases = nphases;
+}
+
+static void sched_run(sched_t *s, phase_fn fn, void *ctx, int tid) {
+  const int n = s->nranges;
+  for (int ph = 0; ph < s->nphases; ph++) {
+    const long need = (long)ph * n;
+    for (int i = 0; atomic_load_explicit(&s->completed, memory_order_acquire) < need; i++) {
+      if (i < 2000) cpu_relax();
+      else sched_yield();
+    }
+    for (int k = 0; k < n; k++) {
+      int r = (tid + k) % n;
+      int expect = ph - 1;
+      if (atomic_load_explicit(&s->claimed[r], memory_order_relaxed) != expect) continue;
+      if (!atomic_compare_exchange_strong(&s->claimed[r], &expect, ph)) continue;
+      fn(ctx, ph, r, tid);
+      atomic_fetch_add_explicit(&s->completed, 1, memory_order_acq_rel);
+    }
+  }
+}
+
 /* Rows of W (G×K, gate-major: row g·H + u) permuted so that block [ua, ua+w) of units
  * has its NG·w rows together: row NG·ua + g·w + k ← row g·H + ua + k. */
 static void permute_rows(float *dst, const float *W, int NG, int H, int K, int nb) {
@@ -184,44 +237,45 @@ typedef struct {
   const float *h0, *c0;
   const void *packed;
   split sp;
-  rc_barrier bar;
+  sched_t sch;
   vm_kernels vm;
   void *work[MAX_THREADS];
   float *tmp[MAX_THREADS];
 } lstm_fwd_ctx;
 
-static void lstm_fwd_task(void *p, int tid, int nt) {
-  (void)nt;
+static void lstm_fwd_phase(void *p, int t, int r, int tid) {
   lstm_fwd_ctx *x = p;
   const int B = x->B, H = x->H, G = x->G, nb = x->sp.nb;
-  const int u0 = x->sp.u0[tid], u1 = x->sp.u1[tid];
-  for (int t = 0; t < x->T; t++) {
-    const float *hp = t ? x->hs + (size_t)(t - 1) * B * H : x->h0;
-    const float *cp = t ? x->cs + (size_t)(t - 1) * B * H : x->c0;
-    if (u1 > u0)
-      rc_sgemm_packed_cols(0, B, G, H, 1.0f, hp, H, x->packed, 4 * u0, 4 * u1, 0.0f, x->tile, G, x->work[tid]);
-    for (int b = 0; b < B; b++) {
-      float *g = x->gates + ((size_t)t * B + b) * G;
-      const float *tr = x->tile + (size_t)b * G;
-      float *c = x->cs + ((size_t)t * B + b) * H, *h = x->hs + ((size_t)t * B + b) * H;
-      const float *cpr = cp + (size_t)b * H, *hpr = hp + (size_t)b * H;
-      if (!active(x->len, b, t)) {
-        /* Pre-activations stay in gates (as the step-by-step loop leaves them); state carried. */
-        for (int ua = u0; ua < u1; ua += nb) {
-          int w = u1 - ua < nb ? u1 - ua : nb;
-          for (int q = 0; q < 4; q++) add_into(g + q * H + ua, tr + 4 * ua + q * w, w);
-        }
-        memcpy(c + u0, cpr + u0, (size_t)(u1 - u0) * sizeof(float));
-        memcpy(h + u0, hpr + u0, (size_t)(u1 - u0) * sizeof(float));
-        continue;
-      }
+  const int u0 = x->sp.u0[r], u1 = x->sp.u1[r];
+  const float *hp = t ? x->hs + (size_t)(t - 1) * B * H : x->h0;
+  const float *cp = t ? x->cs + (size_t)(t - 1) * B * H : x->c0;
+  if (u1 > u0)
+    rc_sgemm_packed_cols(0, B, G, H, 1.0f, hp, H, x->packed, 4 * u0, 4 * u1, 0.0f, x->tile, G, x->work[tid]);
+  for (int b = 0; b < B; b++) {
+    float *g = x->gates + ((size_t)t * B + b) * G;
+    const float *tr = x->tile + (size_t)b * G;
+    float *c = x->cs + ((size_t)t * B + b) * H, *h = x->hs + ((size_t)t * B + b) * H;
+    const float *cpr = cp + (size_t)b * H, *hpr = hp + (size_t)b * H;
+    if (!active(x->len, b, t)) {
+      /* Pre-activations stay in gates (as the step-by-step loop leaves them); state carried. */
       for (int ua = u0; ua < u1; ua += nb) {
         int w = u1 - ua < nb ? u1 - ua : nb;
-        lstm_fwd_units(&x->vm, g + ua, H, tr + 4 * ua, w, c + ua, h + ua, cpr + ua, w, x->tmp[tid]);
+        for (int q = 0; q < 4; q++) add_into(g + q * H + ua, tr + 4 * ua + q * w, w);
       }
+      memcpy(c + u0, cpr + u0, (size_t)(u1 - u0) * sizeof(float));
+      memcpy(h + u0, hpr + u0, (size_t)(u1 - u0) * sizeof(float));
+      continue;
     }
-    if (x->sp.n > 1) rc_barrier_wait(&x->bar);
+    for (int ua = u0; ua < u1; ua += nb) {
+      int w = u1 - ua < nb ? u1 - ua : nb;
+      lstm_fwd_units(&x->vm, g + ua, H, tr + 4 * ua, w, c + ua, h + ua, cpr + ua, w, x->tmp[tid]);
+    }
   }
+}
+
+static void lstm_fwd_task(void *p, int tid, int nt) {
+  (void)nt;
+  sched_run(&((lstm_fwd_ctx *)p)->sch, lstm_fwd_phase, p, tid);
 }
 
 void rc_lstm_forward(float *hState, float *cState, float *gates, const float *x,
@@ -253,7 +307,7 @@ void rc_lstm_forward(float *hState, float *cState, float *gates, const float *x,
   c.T = T; c.B = B; c.H = H; c.G = G; c.len = lengths;
   c.hs = hState; c.cs = cState; c.gates = gates; c.h0 = h0; c.c0 = c0; c.packed = packed;
   vm_select(&c.vm);
-  rc_barrier_init(&c.bar, c.sp.n);
+  sched_init(&c.sch, c.sp.n, T);
   rc_parallel(lstm_fwd_task, &c, c.sp.n);
 }
 
@@ -266,18 +320,26 @@ typedef struct {
   const float *dhOut, *gates, *cs, *c0;
   const void *packedW; /* W_hh (G×H) packed as the B operand (K = G, N = H) */
   split sp;
-  rc_barrier bar;
+  sched_t sch;
   vm_kernels vm;
   void *work[MAX_THREADS];
   float *tmp[MAX_THREADS];
 } lstm_bwd_ctx;
 
-static void lstm_bwd_task(void *p, int tid, int nt) {
-  (void)nt;
+static void lstm_bwd_phase(void *p, int j, int r, int tid) {
   lstm_bwd_ctx *x = p;
   const int B = x->B, H = x->H, G = x->G;
-  const int u0 = x->sp.u0[tid], u1 = x->sp.u1[tid], w = u1 - u0;
-  for (int t = x->T - 1; t >= 0; t--) {
+  const int u0 = x->sp.u0[r], u1 = x->sp.u1[r], w = u1 - u0;
+  if (j >= 1) { /* ∂L/∂h_{t−1} of step t = T − j for this range of units */
+    const int t = x->T - j;
+    if (w > 0) {
+      rc_sgemm_packed_cols(0, B, H, G, 1.0f, x->dG + (size_t)t * B * G, G, x->packedW, u0, u1, 0.0f, x->dhPrev, H, x->work[tid]);
+      for (int b = 0; b < B; b++)
+        if (active(x->len, b, t)) memcpy(x->dh + (size_t)b * H + u0, x->dhPrev + (size_t)b * H + u0, (size_t)w * 4);
+    }
+  }
+  if (j <= x->T - 1) { /* gate gradients of step t = T − 1 − j for this range */
+    const int t = x->T - 1 - j;
     const float *cp = t ? x->cs + (size_t)(t - 1) * B * H : x->c0;
     for (int b = 0; b < B; b++) {
       int on = active(x->len, b, t);
@@ -296,13 +358,12 @@ static void lstm_bwd_task(void *p, int tid, int nt) {
       x->vm.tanh(x->tmp[tid], x->cs + row * H + u0, NULL, w);
       lstm_bwd_units(dg, H, x->dc + (size_t)b * H + u0, dh, x->gates + row * G + u0, x->tmp[tid], cp + (size_t)b * H + u0, w);
     }
-    if (x->sp.n > 1) rc_barrier_wait(&x->bar);
-    if (w > 0) {
-      rc_sgemm_packed_cols(0, B, H, G, 1.0f, x->dG + (size_t)t * B * G, G, x->packedW, u0, u1, 0.0f, x->dhPrev, H, x->work[tid]);
-      for (int b = 0; b < B; b++)
-        if (active(x->len, b, t)) memcpy(x->dh + (size_t)b * H + u0, x->dhPrev + (size_t)b * H + u0, (size_t)w * 4);
-    }
   }
+}
+
+static void lstm_bwd_task(void *p, int tid, int nt) {
+  (void)nt;
+  sched_run(&((lstm_bwd_ctx *)p)->sch, lstm_bwd_phase, p, tid);
 }
 
 void rc_lstm_backward(float *dx, float *dh0, float *dc0, float *dwIH, float *dwHH,
@@ -337,7 +398,7 @@ void rc_lstm_backward(float *dx, float *dh0, float *dc0, float *dwIH, float *dwH
     c.T = T; c.B = B; c.H = H; c.G = G; c.len = lengths;
     c.dhSteps = dhSteps; c.dhOut = dhOut; c.gates = gates; c.cs = cState; c.c0 = c0; c.packedW = packedW;
     vm_select(&c.vm);
-    rc_barrier_init(&c.bar, c.sp.n);
+    sched_init(&c.sch, c.sp.n, T + 1);
     rc_parallel(lstm_bwd_task, &c, c.sp.n);
     const long TB = (long)T * B;
     rc_sgemm(1, 0, G, I, (int)TB, 1.0f, c.dG, G, x, I, 1.0f, dwIH, I);
@@ -402,39 +463,40 @@ typedef struct {
   const float *h0, *bHH;
   const void *packed;
   split sp;
-  rc_barrier bar;
+  sched_t sch;
   vm_kernels vm;
   void *work[MAX_THREADS];
   float *tmp[MAX_THREADS];
 } gru_fwd_ctx;
 
-static void gru_fwd_task(void *p, int tid, int nt) {
-  (void)nt;
+static void gru_fwd_phase(void *p, int t, int r, int tid) {
   gru_fwd_ctx *x = p;
   const int B = x->B, H = x->H, G = x->G, nb = x->sp.nb;
-  const int u0 = x->sp.u0[tid], u1 = x->sp.u1[tid];
-  for (int t = 0; t < x->T; t++) {
-    const float *hp = t ? x->hs + (size_t)(t - 1) * B * H : x->h0;
-    if (u1 > u0)
-      rc_sgemm_packed_cols(0, B, G, H, 1.0f, hp, H, x->packed, 3 * u0, 3 * u1, 0.0f, x->tile, G, x->work[tid]);
-    for (int b = 0; b < B; b++) {
-      size_t row = (size_t)t * B + b;
-      float *g = x->gates + row * G, *h = x->hs + row * H;
-      float *tr = x->tile + (size_t)b * G;
-      const float *hpr = hp + (size_t)b * H;
-      if (!active(x->len, b, t)) {
-        memcpy(h + u0, hpr + u0, (size_t)(u1 - u0) * sizeof(float));
-        continue;
-      }
-      for (int ua = u0; ua < u1; ua += nb) {
-        int w = u1 - ua < nb ? u1 - ua : nb;
-        if (x->bHH)
-          for (int q = 0; q < 3; q++) add_into(tr + 3 * ua + q * w, x->bHH + q * H + ua, w);
-        gru_fwd_units(&x->vm, g + ua, H, tr + 3 * ua, w, x->ghn + row * H + ua, h + ua, hpr + ua, w, x->tmp[tid]);
-      }
+  const int u0 = x->sp.u0[r], u1 = x->sp.u1[r];
+  const float *hp = t ? x->hs + (size_t)(t - 1) * B * H : x->h0;
+  if (u1 > u0)
+    rc_sgemm_packed_cols(0, B, G, H, 1.0f, hp, H, x->packed, 3 * u0, 3 * u1, 0.0f, x->tile, G, x->work[tid]);
+  for (int b = 0; b < B; b++) {
+    size_t row = (size_t)t * B + b;
+    float *g = x->gates + row * G, *h = x->hs + row * H;
+    float *tr = x->tile + (size_t)b * G;
+    const float *hpr = hp + (size_t)b * H;
+    if (!active(x->len, b, t)) {
+      memcpy(h + u0, hpr + u0, (size_t)(u1 - u0) * sizeof(float));
+      continue;
     }
-    if (x->sp.n > 1) rc_barrier_wait(&x->bar);
+    for (int ua = u0; ua < u1; ua += nb) {
+      int w = u1 - ua < nb ? u1 - ua : nb;
+      if (x->bHH)
+        for (int q = 0; q < 3; q++) add_into(tr + 3 * ua + q * w, x->bHH + q * H + ua, w);
+      gru_fwd_units(&x->vm, g + ua, H, tr + 3 * ua, w, x->ghn + row * H + ua, h + ua, hpr + ua, w, x->tmp[tid]);
+    }
   }
+}
+
+static void gru_fwd_task(void *p, int tid, int nt) {
+  (void)nt;
+  sched_run(&((gru_fwd_ctx *)p)->sch, gru_fwd_phase, p, tid);
 }
 
 void rc_gru_forward(float *hState, float *gates, float *ghn, const float *x, const float *h0,
@@ -465,7 +527,7 @@ void rc_gru_forward(float *hState, float *gates, float *ghn, const float *x, con
   c.T = T; c.B = B; c.H = H; c.G = G; c.len = lengths;
   c.hs = hState; c.gates = gates; c.ghn = ghn; c.h0 = h0; c.bHH = bHH; c.packed = packed;
   vm_select(&c.vm);
-  rc_barrier_init(&c.bar, c.sp.n);
+  sched_init(&c.sch, c.sp.n, T);
   rc_parallel(gru_fwd_task, &c, c.sp.n);
 }
 
@@ -476,16 +538,27 @@ typedef struct {
   const float *dhOut, *gates, *ghn, *hs, *h0;
   const void *packedW;
   split sp;
-  rc_barrier bar;
+  sched_t sch;
   void *work[MAX_THREADS];
 } gru_bwd_ctx;
 
-static void gru_bwd_task(void *p, int tid, int nt) {
-  (void)nt;
+static void gru_bwd_phase(void *p, int j, int r, int tid) {
   gru_bwd_ctx *x = p;
   const int B = x->B, H = x->H, G = x->G;
-  const int u0 = x->sp.u0[tid], u1 = x->sp.u1[tid], w = u1 - u0;
-  for (int t = x->T - 1; t >= 0; t--) {
+  const int u0 = x->sp.u0[r], u1 = x->sp.u1[r], w = u1 - u0;
+  if (j >= 1) { /* ∂L/∂h_{t−1} of step t = T − j for this range of units */
+    const int t = x->T - j;
+    if (w > 0) {
+      rc_sgemm_packed_cols(0, B, H, G, 1.0f, x->dGh + (size_t)t * B * G, G, x->packedW, u0, u1, 0.0f, x->dhPrev, H, x->work[tid]);
+      for (int b = 0; b < B; b++) {
+        float *dh = x->dh + (size_t)b * H + u0;
+        const float *dd = x->dhDirect + (size_t)b * H + u0, *dp = x->dhPrev + (size_t)b * H + u0;
+        for (int k = 0; k < w; k++) dh[k] = dd[k] + dp[k];
+      }
+    }
+  }
+  if (j <= x->T - 1) { /* gate gradients of step t = T − 1 − j for this range */
+    const int t = x->T - 1 - j;
     const float *hp = t ? x->hs + (size_t)(t - 1) * B * H : x->h0;
     for (int b = 0; b < B; b++) {
       int on = active(x->len, b, t);
@@ -508,16 +581,12 @@ static void gru_bwd_task(void *p, int tid, int nt) {
       gru_bwd_units(dgx, dgh, x->dhDirect + (size_t)b * H + u0, dh, x->gates + row * G + u0, H,
                     x->ghn + row * H + u0, hp + (size_t)b * H + u0, w);
     }
-    if (x->sp.n > 1) rc_barrier_wait(&x->bar);
-    if (w > 0) {
-      rc_sgemm_packed_cols(0, B, H, G, 1.0f, x->dGh + (size_t)t * B * G, G, x->packedW, u0, u1, 0.0f, x->dhPrev, H, x->work[tid]);
-      for (int b = 0; b < B; b++) {
-        float *dh = x->dh + (size_t)b * H + u0;
-        const float *dd = x->dhDirect + (size_t)b * H + u0, *dp = x->dhPrev + (size_t)b * H + u0;
-        for (int k = 0; k < w; k++) dh[k] = dd[k] + dp[k];
-      }
-    }
   }
+}
+
+static void gru_bwd_task(void *p, int tid, int nt) {
+  (void)nt;
+  sched_run(&((gru_bwd_ctx *)p)->sch, gru_bwd_phase, p, tid);
 }
 
 void rc_gru_backward(float *dx, float *dh0, float *dwIH, float *dwHH, float *dbIH,
@@ -547,7 +616,7 @@ void rc_gru_backward(float *dx, float *dh0, float *dwIH, float *dwHH, float *dbI
     rc_sgemm_pack_b(0, G, H, wHH, H, packedW);
     c.T = T; c.B = B; c.H = H; c.G = G; c.len = lengths;
     c.dhSteps = dhSteps; c.dhOut = dhOut; c.gates = gates; c.ghn = ghn; c.hs = hState; c.h0 = h0; c.packedW = packedW;
-    rc_barrier_init(&c.bar, c.sp.n);
+    sched_init(&c.sch, c.sp.n, T + 1);
     rc_parallel(gru_bwd_task, &c, c.sp.n);
     const long TB = (long)T * B;
     rc_sgemm(1, 0, G, I, (int)TB, 1.0f, c.dGx, G, x, I, 1.0f, dwIH, I);
@@ -583,32 +652,33 @@ typedef struct {
   const float *h0;
   const void *packed;
   split sp;
-  rc_barrier bar;
+  sched_t sch;
   vm_kernels vm;
   void *work[MAX_THREADS];
 } rnn_fwd_ctx;
 
-static void rnn_fwd_task(void *p, int tid, int nt) {
-  (void)nt;
+static void rnn_fwd_phase(void *p, int t, int r, int tid) {
   rnn_fwd_ctx *x = p;
   const int B = x->B, H = x->H;
-  const int u0 = x->sp.u0[tid], u1 = x->sp.u1[tid], w = u1 - u0;
-  for (int t = 0; t < x->T; t++) {
-    const float *hp = t ? x->hs + (size_t)(t - 1) * B * H : x->h0;
-    if (w > 0) rc_sgemm_packed_cols(0, B, H, H, 1.0f, hp, H, x->packed, u0, u1, 0.0f, x->tile, H, x->work[tid]);
-    for (int b = 0; b < B; b++) {
-      size_t row = (size_t)t * B + b;
-      float *h = x->hs + row * H + u0;
-      if (!active(x->len, b, t)) {
-        memcpy(h, hp + (size_t)b * H + u0, (size_t)w * 4);
-        continue;
-      }
-      const float *a = x->pre + row * H + u0, *g = x->tile + (size_t)b * H + u0;
-      if (x->relu) relu_units(h, a, g, w);
-      else x->vm.tanh(h, a, g, w);
+  const int u0 = x->sp.u0[r], u1 = x->sp.u1[r], w = u1 - u0;
+  const float *hp = t ? x->hs + (size_t)(t - 1) * B * H : x->h0;
+  if (w > 0) rc_sgemm_packed_cols(0, B, H, H, 1.0f, hp, H, x->packed, u0, u1, 0.0f, x->tile, H, x->work[tid]);
+  for (int b = 0; b < B; b++) {
+    size_t row = (size_t)t * B + b;
+    float *h = x->hs + row * H + u0;
+    if (!active(x->len, b, t)) {
+      memcpy(h, hp + (size_t)b * H + u0, (size_t)w * 4);
+      continue;
     }
-    if (x->sp.n > 1) rc_barrier_wait(&x->bar);
+    const float *a = x->pre + row * H + u0, *g = x->tile + (size_t)b * H + u0;
+    if (x->relu) relu_units(h, a, g, w);
+    else x->vm.tanh(h, a, g, w);
   }
+}
+
+static void rnn_fwd_task(void *p, int tid, int nt) {
+  (void)nt;
+  sched_run(&((rnn_fwd_ctx *)p)->sch, rnn_fwd_phase, p, tid);
 }
 
 void rc_rnn_forward(float *hState, const float *x, const float *h0, const float *wIH,
@@ -631,7 +701,7 @@ void rc_rnn_forward(float *hState, const float *x, const float *h0, const float 
   rc_sgemm_pack_b(1, H, H, wHH, H, packed);
   c.T = T; c.B = B; c.H = H; c.relu = relu; c.len = lengths; c.hs = hState; c.h0 = h0; c.packed = packed;
   vm_select(&c.vm);
-  rc_barrier_init(&c.bar, c.sp.n);
+  sched_init(&c.sch, c.sp.n, T);
   rc_parallel(rnn_fwd_task, &c, c.sp.n);
 }
 
@@ -642,16 +712,24 @@ typedef struct {
   const float *dhOut, *hs;
   const void *packedW;
   split sp;
-  rc_barrier bar;
+  sched_t sch;
   void *work[MAX_THREADS];
 } rnn_bwd_ctx;
 
-static void rnn_bwd_task(void *p, int tid, int nt) {
-  (void)nt;
+static void rnn_bwd_phase(void *p, int j, int r, int tid) {
   rnn_bwd_ctx *x = p;
   const int B = x->B, H = x->H;
-  const int u0 = x->sp.u0[tid], u1 = x->sp.u1[tid], w = u1 - u0;
-  for (int t = x->T - 1; t >= 0; t--) {
+  const int u0 = x->sp.u0[r], u1 = x->sp.u1[r], w = u1 - u0;
+  if (j >= 1) { /* ∂L/∂h_{t−1} of step t = T − j for this range of units */
+    const int t = x->T - j;
+    if (w > 0) {
+      rc_sgemm_packed_cols(0, B, H, H, 1.0f, x->dPre + (size_t)t * B * H, H, x->packedW, u0, u1, 0.0f, x->dhPrev, H, x->work[tid]);
+      for (int b = 0; b < B; b++)
+        if (active(x->len, b, t)) memcpy(x->dh + (size_t)b * H + u0, x->dhPrev + (size_t)b * H + u0, (size_t)w * 4);
+    }
+  }
+  if (j <= x->T - 1) { /* gate gradients of step t = T − 1 − j for this range */
+    const int t = x->T - 1 - j;
     for (int b = 0; b < B; b++) {
       int on = active(x->len, b, t);
       size_t row = (size_t)t * B + b;
@@ -664,13 +742,12 @@ static void rnn_bwd_task(void *p, int tid, int nt) {
       if (on) rnn_bwd_units(x->dPre + row * H + u0, dh, x->hs + row * H + u0, x->relu, w);
       else memset(x->dPre + row * H + u0, 0, (size_t)w * 4);
     }
-    if (x->sp.n > 1) rc_barrier_wait(&x->bar);
-    if (w > 0) {
-      rc_sgemm_packed_cols(0, B, H, H, 1.0f, x->dPre + (size_t)t * B * H, H, x->packedW, u0, u1, 0.0f, x->dhPrev, H, x->work[tid]);
-      for (int b = 0; b < B; b++)
-        if (active(x->len, b, t)) memcpy(x->dh + (size_t)b * H + u0, x->dhPrev + (size_t)b * H + u0, (size_t)w * 4);
-    }
   }
+}
+
+static void rnn_bwd_task(void *p, int tid, int nt) {
+  (void)nt;
+  sched_run(&((rnn_bwd_ctx *)p)->sch, rnn_bwd_phase, p, tid);
 }
 
 void rc_rnn_backward(float *dx, float *dh0, float *dwIH, float *dwHH, float *dbIH,
@@ -697,7 +774,7 @@ void rc_rnn_backward(float *dx, float *dh0, float *dwIH, float *dwHH, float *dbI
     rc_sgemm_pack_b(0, H, H, wHH, H, packedW);
     c.T = T; c.B = B; c.H = H; c.relu = relu; c.len = lengths;
     c.dhSteps = dhSteps; c.dhOut = dhOut; c.hs = hState; c.packedW = packedW;
-    rc_barrier_init(&c.bar, c.sp.n);
+    sched_init(&c.sch, c.sp.n, T + 1);
     rc_parallel(rnn_bwd_task, &c, c.sp.n);
     const long TB = (long)T * B;
     rc_sgemm(1, 0, H, I, (int)TB, 1.0f, c.dPre, H, x, I, 1.0f, dwIH, I);
