@@ -64,10 +64,13 @@ void rc_parallel_shares(rc_task fn, void *ctx, int nthreads);
 #define MC_MAX (RC_MC512 > RC_MC256 ? (RC_MC512 > RC_MCGEN ? RC_MC512 : RC_MCGEN) \
                                     : (RC_MC256 > RC_MCGEN ? RC_MC256 : RC_MCGEN))
 
-/* Multi-threading pays for the wake-up (~1-5 us spinning, tens of us from sleep) only
- * above this many flops per thread (2*M*N*K / threads). Measured: see bench_sgemm. */
+/* Multi-threading pays only above this many flops per thread (2*M*N*K / threads).
+ * Measured with `make -C native/test threshold` (rc_sgemm_st against rc_sgemm on two
+ * threads, back to back, machine quiet): square n = 48 (0.2 MFLOP) 0.93x, 64 (0.5)
+ * 1.06x, 96 (1.8) 1.12x, 128 (4.2) 1.28x, 256 1.55x. Set a little above the break-even,
+ * as on a busy machine a second thread pays later (or never). */
 #ifndef RC_MT_MIN_FLOPS
-#define RC_MT_MIN_FLOPS (1 << 21)
+#define RC_MT_MIN_FLOPS (1 << 20)
 #endif
 
 /* Micro-kernel: C[0:m, 0:n] = alpha * A(m x kc) * B(kc x 32) + beta * C. */
@@ -696,6 +699,35 @@ static float *thread_work(void) {
   return w;
 }
 
+/* Per-OS-thread buffer for all of op(B), packed by the team before a row-split product
+ * (see sgemm_dispatch); grown when a larger B comes, never shrunk or freed per call. */
+typedef struct {
+  float *p;
+  size_t bytes;
+} grow_buf;
+static pthread_key_t bfull_key;
+static pthread_once_t bfull_once = PTHREAD_ONCE_INIT;
+static void bfull_free(void *b) {
+  rc_free(((grow_buf *)b)->p);
+  free(b);
+}
+static void bfull_key_init(void) { pthread_key_create(&bfull_key, bfull_free); }
+static float *thread_bfull(size_t bytes) {
+  pthread_once(&bfull_once, bfull_key_init);
+  grow_buf *b = pthread_getspecific(bfull_key);
+  if (!b) {
+    if (!(b = calloc(1, sizeof *b))) return NULL;
+    pthread_setspecific(bfull_key, b);
+  }
+  if (b->bytes < bytes) {
+    rc_free(b->p);
+    b->bytes = 0;
+    if (!(b->p = rc_alloc(bytes))) return NULL;
+    b->bytes = bytes;
+  }
+  return b->p;
+}
+
 void rc_sgemm_st(int transA, int transB, int M, int N, int K, float alpha,
                  const float *A, int lda, const float *B, int ldb, float beta, float *C,
                  int ldc, void *work) {
@@ -797,6 +829,24 @@ static void mt_task(void *p, int tid, int nt) {
   cols(a, u0, u1, work);
 }
 
+/* Column panels [u0, u1) of op(B), all K rows, into the shared full-B buffer. */
+typedef struct {
+  const family *f;
+  int transB, K, N, ldb;
+  const float *B;
+  float *dst;
+} packb_args;
+
+static void packb_task(void *p, int tid, int nt) {
+  const packb_args *a = p;
+  int u0, u1;
+  share((a->N + NR - 1) / NR, tid, nt, &u0, &u1);
+  int j0 = u0 * NR, j1 = u1 * NR < a->N ? u1 * NR : a->N;
+  if (j1 > j0)
+    pack_b_block(a->f, a->transB, a->K, j1 - j0, a->B, a->ldb, 0, j0,
+                 a->dst + (size_t)u0 * a->K * NR, (size_t)a->K * NR);
+}
+
 /* Threads worth waking for this product (1 = stay on the caller). */
 static int mt_threads(int M, int N, int K, int split_units) {
   if (rc_in_parallel()) return 1;
@@ -821,13 +871,18 @@ static void sgemm_dispatch(int transA, int transB, int M, int N, int K, float al
   mt_args a = {f, transA, transB, M, N, K, alpha, beta, A, B, Bp, lda, ldb, ldc, C, 0,
                NULL, 0, 0};
   int mu = (M + f->mr - 1) / f->mr, nu = (N + NR - 1) / NR;
-  /* Split the longer side: each thread packs all of the operand along the other side,
-   * so that duplicated packing is the smaller one. A pre-packed B is never copied, so
-   * with Bp only the balance matters. Never split a side into fewer units than threads
-   * when the other side has enough. */
+  /* Which side to split, so that little or nothing is packed twice:
+   * - A of one row block (M <= mc): columns; A is then packed once for everyone.
+   * - else with a pre-packed B: rows; nothing is duplicated at all.
+   * - else: the longer side; each thread packs all of the other operand, so the
+   *   duplicated packing is the smaller one (rows on a tie: duplicating B's plain copy
+   *   is cheaper than duplicating A's transpose).
+   * Never split a side into fewer units than threads when the other side has enough. */
   int nt0 = rc_threads();
-  if (Bp)
-    a.split_m = mu > 2 * nu && nu < 2 * nt0;
+  if (M <= f->mc)
+    a.split_m = 0;
+  else if (Bp)
+    a.split_m = 1;
   else
     a.split_m = M >= N;
   if (a.split_m && mu < nt0 && nu >= nt0) a.split_m = 0;
@@ -856,6 +911,18 @@ static void sgemm_dispatch(int transA, int transB, int M, int N, int K, float al
       pack_a_all(f, transA, M, K, A, lda, work);
       a.Ap = work;
       a.chunks = nu < 4 * nt ? nu : 4 * nt;
+    }
+  }
+  /* Row split of a product whose B is not packed yet: rather than every thread packing
+   * all of B for its rows, the team packs it once, each thread a share of the panels,
+   * and then runs the pre-packed product (two fork-joins instead of a barrier). */
+  if (a.split_m && !Bp) {
+    float *bfull = thread_bfull(rc_sgemm_packed_bytes(K, N));
+    if (bfull) {
+      packb_args pb = {f, transB, K, N, ldb, B, bfull};
+      rc_parallel_shares(packb_task, &pb, nt);
+      a.Bp = bfull;
+      a.B = NULL;
     }
   }
   atomic_init(&a.next, 0);
