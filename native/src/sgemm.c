@@ -366,6 +366,9 @@ static T256 void kernel_avx2(int m, int n, int kc, float alpha, const float *A,
  * into the FMA's memory operand: per k, 28 FMAs against 16 loads, so the two FMA
  * ports, not the two load ports, are the limit. */
 #define MR_512 14
+#ifndef PF_DIST
+#define PF_DIST 16 /* k steps of B prefetched ahead by the few-row kernels (2 KiB) */
+#endif
 INLINE T512 void kernel512_m(const int m, int n, int kc, float alpha, const float *A,
                              const float *B, float beta, float *C, int ldc) {
   const int U = m == 1 ? 4 : (m <= 3 ? 2 : 1);
@@ -384,6 +387,12 @@ INLINE T512 void kernel512_m(const int m, int n, int kc, float alpha, const floa
 #pragma GCC unroll 4
     for (int u = 0; u < U; u++) {
       const float *b = B + (size_t)(k + u) * NR, *a = A + (size_t)(k + u) * m;
+      if (m <= 4) {
+        /* Few rows: B streams from L2 at 1-2 FMAs per load and nothing hides the miss
+         * latency, so fetch it ahead (with many rows the panel sits in L1 anyway). */
+        _mm_prefetch((const char *)(b + PF_DIST * NR), _MM_HINT_T0);
+        _mm_prefetch((const char *)(b + PF_DIST * NR + 16), _MM_HINT_T0);
+      }
       __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
 #pragma GCC unroll 16
       for (int i = 0; i < m; i++) {
