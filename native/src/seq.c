@@ -190,6 +190,18 @@ CLONES static void add_into(float *dst, const float *src, int n) {
   for (int i = 0; i < n; i++) dst[i] += src[i];
 }
 
+/* Columns [n0, n1) of tile = h·Wᵀ for one step. With a handful of rows (batch ≤ 4) on
+ * AVX-512 each column is a dot product of contiguous rows of W (no packing, B read once
+ * per step with independent accumulators); otherwise the weights packed once per call. */
+static void step_product(int dot, int B, int G, int K, const float *h, const float *rows, const void *packed,
+                         int n0, int n1, float *tile, void *work) {
+  if (dot) rc_sgemm_st(0, 1, B, n1 - n0, K, 1.0f, h, K, rows + (size_t)n0 * K, K, 0.0f, tile + n0, G, work);
+  else rc_sgemm_packed_cols(0, B, G, K, 1.0f, h, K, packed, n0, n1, 0.0f, tile, G, work);
+}
+
+/* Few rows: the dot-product path of the sgemm (AVX-512 only; elsewhere packing wins). */
+static int use_dot(int B) { return B <= 4 && strcmp(rc_isa(), "avx512") == 0; }
+
 /* ---- LSTM pointwise pieces (units of one row) --------------------------------------- */
 
 /* i, f, o = σ, g = tanh of (gates + gh) in place; c = f·cPrev + i·g; m = o·tanh(c). */
@@ -236,6 +248,8 @@ typedef struct {
   float *hs, *cs, *gates, *tile;
   const float *h0, *c0;
   const void *packed;
+  const float *rows; /* W_hh with permuted rows (G×H), for the few-rows product */
+  int dot;           /* few rows: dot products against `rows` instead of the packed weights */
   split sp;
   sched_t sch;
   vm_kernels vm;
@@ -250,7 +264,7 @@ static void lstm_fwd_phase(void *p, int t, int r, int tid) {
   const float *hp = t ? x->hs + (size_t)(t - 1) * B * H : x->h0;
   const float *cp = t ? x->cs + (size_t)(t - 1) * B * H : x->c0;
   if (u1 > u0)
-    rc_sgemm_packed_cols(0, B, G, H, 1.0f, hp, H, x->packed, 4 * u0, 4 * u1, 0.0f, x->tile, G, x->work[tid]);
+    step_product(x->dot, B, G, H, hp, x->rows, x->packed, 4 * u0, 4 * u1, x->tile, x->work[tid]);
   for (int b = 0; b < B; b++) {
     float *g = x->gates + ((size_t)t * B + b) * G;
     const float *tr = x->tile + (size_t)b * G;
@@ -303,7 +317,9 @@ void rc_lstm_forward(float *hState, float *cState, float *gates, const float *x,
     c.tmp[t] = carve(&cv, (size_t)c.sp.nb * 4);
   }
   permute_rows(perm, wHH, 4, H, H, c.sp.nb);
-  rc_sgemm_pack_b(1, H, G, perm, H, packed);
+  c.dot = use_dot(B);
+  if (!c.dot) rc_sgemm_pack_b(1, H, G, perm, H, packed);
+  c.rows = perm;
   c.T = T; c.B = B; c.H = H; c.G = G; c.len = lengths;
   c.hs = hState; c.cs = cState; c.gates = gates; c.h0 = h0; c.c0 = c0; c.packed = packed;
   vm_select(&c.vm);
@@ -462,6 +478,8 @@ typedef struct {
   float *hs, *gates, *ghn, *tile;
   const float *h0, *bHH;
   const void *packed;
+  const float *rows; /* W_hh with permuted rows (G×H), for the few-rows product */
+  int dot;           /* few rows: dot products against `rows` instead of the packed weights */
   split sp;
   sched_t sch;
   vm_kernels vm;
@@ -475,7 +493,7 @@ static void gru_fwd_phase(void *p, int t, int r, int tid) {
   const int u0 = x->sp.u0[r], u1 = x->sp.u1[r];
   const float *hp = t ? x->hs + (size_t)(t - 1) * B * H : x->h0;
   if (u1 > u0)
-    rc_sgemm_packed_cols(0, B, G, H, 1.0f, hp, H, x->packed, 3 * u0, 3 * u1, 0.0f, x->tile, G, x->work[tid]);
+    step_product(x->dot, B, G, H, hp, x->rows, x->packed, 3 * u0, 3 * u1, x->tile, x->work[tid]);
   for (int b = 0; b < B; b++) {
     size_t row = (size_t)t * B + b;
     float *g = x->gates + row * G, *h = x->hs + row * H;
@@ -523,7 +541,9 @@ void rc_gru_forward(float *hState, float *gates, float *ghn, const float *x, con
     c.tmp[t] = carve(&cv, (size_t)c.sp.nb * 4);
   }
   permute_rows(perm, wHH, 3, H, H, c.sp.nb);
-  rc_sgemm_pack_b(1, H, G, perm, H, packed);
+  c.dot = use_dot(B);
+  if (!c.dot) rc_sgemm_pack_b(1, H, G, perm, H, packed);
+  c.rows = perm;
   c.T = T; c.B = B; c.H = H; c.G = G; c.len = lengths;
   c.hs = hState; c.gates = gates; c.ghn = ghn; c.h0 = h0; c.bHH = bHH; c.packed = packed;
   vm_select(&c.vm);
@@ -651,6 +671,8 @@ typedef struct {
   float *hs, *pre, *tile;
   const float *h0;
   const void *packed;
+  const float *rows; /* W_hh with permuted rows (G×H), for the few-rows product */
+  int dot;           /* few rows: dot products against `rows` instead of the packed weights */
   split sp;
   sched_t sch;
   vm_kernels vm;
@@ -662,7 +684,7 @@ static void rnn_fwd_phase(void *p, int t, int r, int tid) {
   const int B = x->B, H = x->H;
   const int u0 = x->sp.u0[r], u1 = x->sp.u1[r], w = u1 - u0;
   const float *hp = t ? x->hs + (size_t)(t - 1) * B * H : x->h0;
-  if (w > 0) rc_sgemm_packed_cols(0, B, H, H, 1.0f, hp, H, x->packed, u0, u1, 0.0f, x->tile, H, x->work[tid]);
+  if (w > 0) step_product(x->dot, B, H, H, hp, x->rows, x->packed, u0, u1, x->tile, x->work[tid]);
   for (int b = 0; b < B; b++) {
     size_t row = (size_t)t * B + b;
     float *h = x->hs + row * H + u0;
@@ -698,7 +720,9 @@ void rc_rnn_forward(float *hState, const float *x, const float *h0, const float 
   for (int t = 0; t < c.sp.n; t++) c.work[t] = carve(&cv, wb);
   rc_sgemm(0, 1, T * B, H, I, 1.0f, x, I, wIH, I, 0.0f, c.pre, H);
   add_bias_rows(c.pre, (long)T * B, H, bIH, bHH);
-  rc_sgemm_pack_b(1, H, H, wHH, H, packed);
+  c.dot = use_dot(B);
+  if (!c.dot) rc_sgemm_pack_b(1, H, H, wHH, H, packed);
+  c.rows = wHH;
   c.T = T; c.B = B; c.H = H; c.relu = relu; c.len = lengths; c.hs = hState; c.h0 = h0; c.packed = packed;
   vm_select(&c.vm);
   sched_init(&c.sch, c.sp.n, T);
