@@ -107,14 +107,22 @@ export function oursContender(backend: OursBackend): Contender {
   return {
     id: `ours:${backend}`,
     ours: true,
-    label: () => (backend === 'wasm' ? `recurrent wasm ${wasmBackend()?.threads ?? 1}t`
-      : backend === 'native' ? `recurrent native ${nativeBackend()?.isa ?? ''} ${nativeBackend()?.threads ?? 1}t`
+    label: (w) => (backend === 'wasm' ? `recurrent wasm ${wasmBackend()?.threads ?? 1}t`
+      : backend === 'native' ? `recurrent native ${nativeBackend()?.isa ?? ''} ${w.threads ?? nativeBackend()?.threads ?? 1}t`
         : 'recurrent ref (plain TS) 1t'),
-    supports: () => true,
+    supports: (w) => (w.threads === undefined || backend === 'native' || (backend === 'ref' && w.threads === 1)
+      ? true : 'measured at its own thread count only'),
     async open(w: Workload) {
-      setBackend(backend);
+      // A workload with its own thread count runs the native pool at that size, then restores it.
+      const native = backend === 'native' ? nativeBackend() : null;
+      const before = native?.threads ?? 1;
+      const select = (): void => {
+        setBackend(backend);
+        if (native && w.threads !== undefined) native.setThreads(w.threads);
+      };
+      select();
       const runner = createOurs(w);
-      return inProcessSession(() => runner.step(), () => {}, () => setBackend(backend));
+      return inProcessSession(() => runner.step(), () => native?.setThreads(before), select);
     },
   };
 }

@@ -102,15 +102,19 @@ for (const blas of ['openblas', 'reference'] as const) {
     log(`PyTorch with ${blas} BLAS skipped: ${why}`);
     continue;
   }
-  const peer = new PythonPeer(blas, threads);
-  try {
-    await peer.start();
-    peers.push(peer);
-    contenders.push(torchContender(peer));
-  } catch (e) {
-    notes.push(`PyTorch (${blas} BLAS) skipped: ${errorText(e)}`);
-    log(`PyTorch (${blas} BLAS) skipped: ${errorText(e)}`);
-    await peer.stop();
+  // One process per thread count: the machine's threads, and 1 for the single-thread rows (OpenBLAS only).
+  const counts = [threads, ...(blas === 'openblas' && threads > 1 && workloads.some((w) => w.threads === 1) ? [1] : [])];
+  for (const n of counts) {
+    const peer = new PythonPeer(blas, n);
+    try {
+      await peer.start();
+      peers.push(peer);
+      contenders.push(torchContender(peer, threads));
+    } catch (e) {
+      notes.push(`PyTorch (${blas} BLAS, ${n} threads) skipped: ${errorText(e)}`);
+      log(`PyTorch (${blas} BLAS, ${n} threads) skipped: ${errorText(e)}`);
+      await peer.stop();
+    }
   }
 }
 let tfjsInfo = '';
@@ -207,6 +211,7 @@ function shortName(c: Contender): string {
   if (c.id === 'ours:wasm') return 'recurrent wasm';
   if (c.id === 'ours:native') return 'recurrent native';
   if (c.id === 'ours:ref') return 'recurrent ref';
+  if (c.id === 'torch:openblas:1' && threads > 1) return 'numpy OpenBLAS 1t';
   if (c.id.startsWith('torch:openblas')) return 'torch OpenBLAS';
   if (c.id.startsWith('torch:reference')) return 'torch ref-BLAS';
   if (c.id.startsWith('tfjs')) return 'tfjs-wasm';
@@ -244,10 +249,10 @@ function gemmTable(): { header: string[]; rows: string[][] } | null {
   const idx = workloads.map((w, i) => (w.kind === 'gemm' ? i : -1)).filter((i) => i >= 0);
   if (idx.length === 0) return null;
   const cols = contenders.filter((c) => idx.some((i) => (all[i] as Measurement[]).some((m) => m.contender === c && m.samples.length > 0)));
-  const header = ['n', ...cols.map((c) => `${(all[idx[0] as number] as Measurement[]).find((m) => m.contender === c)?.label ?? c.id} GFLOP/s`)];
+  const header = ['n', ...cols.map((c) => `${shortName(c)} GFLOP/s`)];
   const rows = idx.map((i) => {
     const w = workloads[i] as Workload;
-    return [String(w.n), ...cols.map((c) => {
+    return [`${w.n}${w.threads ? ` (${w.threads} thread${w.threads > 1 ? 's' : ''})` : ''}`, ...cols.map((c) => {
       const m = (all[i] as Measurement[]).find((x) => x.contender === c);
       return m && m.samples.length > 0 ? ((m.itemsPerIteration / median(m.samples)) / 1e6).toFixed(1) : '—';
     })];

@@ -24,6 +24,8 @@ export interface Workload {
   embed: number;
   /** gemm: the square size n (C = A·B with n × n float32 matrices). */
   n: number;
+  /** Threads every contender uses (undefined: the machine's hardware threads). */
+  threads?: number;
 }
 
 const gates: Record<'lstm' | 'gru' | 'rnn', number> = { lstm: 4, gru: 3, rnn: 1 };
@@ -32,8 +34,10 @@ function seq(name: string, kind: 'lstm' | 'gru' | 'rnn', mode: WorkloadMode, B: 
   return { name, kind, mode, B, T, I, H, layers: 1, vocab: 0, embed: 0, n: 0 };
 }
 
-function gemm(n: number): Workload {
-  return { name: `gemm-${n}`, kind: 'gemm', mode: 'infer', B: 0, T: 0, I: 0, H: 0, layers: 0, vocab: 0, embed: 0, n };
+function gemm(n: number, threads?: number): Workload {
+  const w: Workload = { name: `gemm-${n}${threads ? `-${threads}t` : ''}`, kind: 'gemm', mode: 'infer', B: 0, T: 0, I: 0, H: 0, layers: 0, vocab: 0, embed: 0, n };
+  if (threads) w.threads = threads;
+  return w;
 }
 
 /** Every workload, in the order the table lists them. */
@@ -51,6 +55,9 @@ export const WORKLOADS: readonly Workload[] = [
   gemm(256),
   gemm(512),
   gemm(1024),
+  // The same products on one thread (ours, numpy on OpenBLAS with one thread, tfjs).
+  gemm(512, 1),
+  gemm(1024, 1),
   // Echo State Network: T updates of a reservoir of H = 1000 tanh units at 1 % density
   // (input 1, leak 0.3), and a ridge readout fitted over T = 10 000 steps (the reservoir run,
   // the float64 normal equations of [1, u, x], their solution).
@@ -112,7 +119,7 @@ export function tinyWorkload(w: Workload): Workload {
 
 /** One line saying what a workload is. */
 export function describeWorkload(w: Workload): string {
-  if (w.kind === 'gemm') return `sgemm C = A·B, ${w.n}×${w.n} float32`;
+  if (w.kind === 'gemm') return `sgemm C = A·B, ${w.n}×${w.n} float32${w.threads ? `, ${w.threads} thread${w.threads > 1 ? 's' : ''} for every contender` : ''}`;
   if (w.kind === 'esn-update') return `ESN reservoir: ${w.T} updates of ${w.H} leaky tanh units, ${(100 * esnDensity(w)).toFixed(0)} % sparse W (float64)`;
   if (w.kind === 'esn-ridge') return `ESN readout: ridge fit over ${w.T} steps (reservoir run of ${w.H} units, float64 normal equations of ${w.H + 2} features, Cholesky solve)`;
   const what = w.kind === 'charrnn'

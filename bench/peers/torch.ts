@@ -141,14 +141,15 @@ export class PythonPeer {
 let nextId = 0;
 
 /** The Python peer as a contender: PyTorch rows, and numpy rows for gemm. */
-export function torchContender(peer: PythonPeer): Contender {
+export function torchContender(peer: PythonPeer, defaultThreads: number): Contender {
   const blas = (): string => peer.describeBlas();
   const t = `${peer.threads}t`;
   return {
     id: `torch:${peer.blas}:${peer.threads}`,
     ours: false,
     label: (w) => (w.kind === 'gemm' ? `numpy ${peer.info?.numpy ?? ''} ${blas()} ${t}` : `PyTorch ${peer.info?.torch ?? ''} ${blas()} ${t}`).replace(/\s+/g, ' '),
-    supports: () => true,
+    // A process runs at one thread count: the workloads of that count (undefined = the default).
+    supports: (w) => ((w.threads ?? defaultThreads) === peer.threads ? true : `runs ${peer.threads} thread${peer.threads > 1 ? 's' : ''} only`),
     async open(w: Workload): Promise<Session> {
       const id = `w${nextId++}`;
       await peer.request({ cmd: 'setup', id, workload: w });
