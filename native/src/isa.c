@@ -19,7 +19,7 @@ static atomic_int isa_level = ISA_UNSET;
 
 /* The best family this CPU (and OS: libgcc checks XCR0 for the ymm/zmm state) runs. */
 static int isa_best(void) {
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(RC_NO_X86)
   __builtin_cpu_init();
   /* The AVX-512 kernels use F (zmm arithmetic), VL/DQ (masked ymm/xmm forms the
    * compiler may pick) and FMA; Skylake-SP and later all have the four. */
