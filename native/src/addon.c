@@ -489,6 +489,45 @@ static napi_value js_rnn_act_backward(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+/* ---- reductions ------------------------------------------------------------------------ */
+
+/* out[o, i] = Σ_k x[o, k, i], accumulated in float64 in k order (as the reference kernel,
+ * so the result is the same to the last bit). */
+static napi_value js_reduce_sum(napi_env env, napi_callback_info info) {
+  args_t a = {env, "reduceSum", {0}, 0, 0};
+  if (!get_args(&a, info, 5)) return NULL;
+  int64_t outer = get_int(&a, 2, "outer"), n = get_int(&a, 3, "n"), inner = get_int(&a, 4, "inner");
+  if (a.failed) return NULL;
+  if (outer * inner > (1LL << 40) || outer * n * inner > (1LL << 40)) {
+    fail(&a, 1, "sizes outer = %lld, n = %lld, inner = %lld are too large", (long long)outer, (long long)n, (long long)inner);
+    return NULL;
+  }
+  float *out = F32(0, "out", outer * inner), *x = F32(1, "x", outer * n * inner);
+  if (a.failed) return NULL;
+  if (inner == 1) {
+    for (int64_t o = 0; o < outer; o++) {
+      const float *xo = x + o * n;
+      double acc = 0;
+      for (int64_t k = 0; k < n; k++) acc += xo[k];
+      out[o] = (float)acc;
+    }
+    return undefined(env);
+  }
+  double buf[512];
+  for (int64_t o = 0; o < outer; o++) {
+    for (int64_t i0 = 0; i0 < inner; i0 += 512) {
+      int64_t w = inner - i0 < 512 ? inner - i0 : 512;
+      for (int64_t i = 0; i < w; i++) buf[i] = 0;
+      for (int64_t k = 0; k < n; k++) {
+        const float *xk = x + (o * n + k) * inner + i0;
+        for (int64_t i = 0; i < w; i++) buf[i] += xk[i];
+      }
+      for (int64_t i = 0; i < w; i++) out[o * inner + i0 + i] = (float)buf[i];
+    }
+  }
+  return undefined(env);
+}
+
 /* ---- module ---------------------------------------------------------------------------- */
 
 #define EXPORT(name, fn)                                                     \
@@ -503,6 +542,7 @@ NAPI_MODULE_INIT() {
   EXPORT("setThreads", js_set_threads);
   EXPORT("forceIsa", js_force_isa);
   EXPORT("sgemm", js_sgemm);
+  EXPORT("reduceSum", js_reduce_sum);
   EXPORT("lstmForward", js_lstm_forward);
   EXPORT("lstmBackward", js_lstm_backward);
   EXPORT("gruForward", js_gru_forward);

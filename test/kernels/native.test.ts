@@ -98,6 +98,16 @@ describe.runIf(built)('native backend', () => {
     });
   });
 
+  it('reduceSum = ref to the last bit (float64 accumulation in the same order), inner 1 and wider than a block', () => {
+    for (const [outer, n, inner] of [[1, 524288, 1], [3, 1000, 7], [2, 50, 700], [4, 0, 3]] as const) {
+      const x = rnd(outer * n * inner, outer + n + inner);
+      const want = new Float32Array(outer * inner), got = new Float32Array(outer * inner).fill(Number.NaN);
+      refBackend.reduceSum(want, x, outer, n, inner);
+      native.reduceSum(got, x, outer, n, inner);
+      expect(Array.from(got), `${outer}×${n}×${inner}`).toEqual(Array.from(want));
+    }
+  });
+
   it('per-step gate kernels = ref (LSTM, GRU with gates aliasing gx, RNN tanh/relu), with lengths', () => {
     const B = 5, H = 37, t = 2;
     const lengths = Int32Array.from([3, 2, 5, 1, 3]);

@@ -26,6 +26,7 @@ export interface NativeAddon {
   info(): { isa: string; threads: number; nr: number; scratchBytes: number };
   setThreads(n: number): void;
   forceIsa(isa: string): boolean;
+  reduceSum(out: F32, x: F32, outer: number, n: number, inner: number): void;
   sgemm(tA: boolean, tB: boolean, M: number, N: number, K: number, alpha: number, A: F32, aOff: number, lda: number,
     B: F32, bOff: number, ldb: number, beta: number, C: F32, cOff: number, ldc: number): void;
   lstmForward(hState: F32, cState: F32, gates: F32, x: F32, h0: F32, c0: F32, wIH: F32, wHH: F32, bIH: F32N, bHH: F32N,
@@ -149,7 +150,7 @@ export class NativeBackend implements Backend {
           dhOut as F32N, dhN as F32N, hState as F32, x as F32, h0 as F32, wIH as F32, wHH as F32, relu(nl), lengths, T, B, I, H),
     };
     // Kernels are called detached from the object (k.gemm passed along): bind them.
-    for (const m of ['gemm', 'lstmGatesForward', 'lstmGatesBackward', 'gruGatesForward', 'gruGatesBackward', 'rnnActForward', 'rnnActBackward'] as const) {
+    for (const m of ['gemm', 'reduceSum', 'lstmGatesForward', 'lstmGatesBackward', 'gruGatesForward', 'gruGatesBackward', 'rnnActForward', 'rnnActBackward'] as const) {
       (this as Record<string, unknown>)[m] = (this[m] as (...a: unknown[]) => unknown).bind(this);
     }
   }
@@ -266,13 +267,18 @@ export class NativeBackend implements Backend {
     else refBackend.rnnActBackward(dpre, dOff, dh, h, hOff, nonlinearity, lengths, t, B, H);
   }
 
+  /** Sums in float64 in the reference order (bit-identical to it); small ones stay in JavaScript. */
+  reduceSum(out: FloatArray, x: FloatArray, outer: number, n: number, inner: number): void {
+    if (isF32(out) && isF32(x) && outer * n * inner >= 4096) this.n.reduceSum(out, x, outer, n, inner);
+    else refBackend.reduceSum(out, x, outer, n, inner);
+  }
+
   unary = refBackend.unary;
   unaryBackward = refBackend.unaryBackward;
   binary = refBackend.binary;
   where = refBackend.where;
   copyStrided = refBackend.copyStrided;
   sumToStrided = refBackend.sumToStrided;
-  reduceSum = refBackend.reduceSum;
   reduceMax = refBackend.reduceMax;
   softmax = refBackend.softmax;
   softmaxBackward = refBackend.softmaxBackward;
