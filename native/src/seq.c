@@ -176,6 +176,18 @@ CLONES static void add_bias_rows(float *out, long rows, int G, const float *b1, 
   }
 }
 
+/* seg[k] = (seg[k] + b1[k]) + b2[k] (either may be NULL): the input-side biases of one row's
+ * units, added in the step's phase while the row is in cache (as add_bias_rows would, in
+ * the same order, without a pass over all T·B rows). */
+CLONES static void bias_seg(float *seg, const float *b1, const float *b2, int w) {
+  if (b1 && b2)
+    for (int k = 0; k < w; k++) seg[k] = (seg[k] + b1[k]) + b2[k];
+  else if (b1 || b2) {
+    const float *b = b1 ? b1 : b2;
+    for (int k = 0; k < w; k++) seg[k] += b[k];
+  }
+}
+
 /* db[j] += Σ_r d[r, j], float64 accumulators (as colSumAcc in common.ts). */
 static void col_sum_acc(float *db, const float *d, long rows, int G, double *acc) {
   memset(acc, 0, (size_t)G * sizeof(double));
@@ -184,6 +196,21 @@ static void col_sum_acc(float *db, const float *d, long rows, int G, double *acc
     for (int j = 0; j < G; j++) acc[j] += o[j];
   }
   for (int j = 0; j < G; j++) db[j] = (float)((double)db[j] + acc[j]);
+}
+
+/* db1[j] += Σ_r d[r, j] and db2[j] += the same sum (both biases of a gate get the same
+ * gradient): one pass over d. Either may be NULL. */
+static void col_sum2(float *db1, float *db2, const float *d, long rows, int G, double *acc) {
+  if (!db1 && !db2) return;
+  memset(acc, 0, (size_t)G * sizeof(double));
+  for (long r = 0; r < rows; r++) {
+    const float *o = d + r * G;
+    for (int j = 0; j < G; j++) acc[j] += o[j];
+  }
+  for (int j = 0; j < G; j++) {
+    if (db1) db1[j] = (float)((double)db1[j] + acc[j]);
+    if (db2) db2[j] = (float)((double)db2[j] + acc[j]);
+  }
 }
 
 CLONES static void add_into(float *dst, const float *src, int n) {
@@ -246,7 +273,7 @@ typedef struct {
   int T, B, H, G;
   const int32_t *len;
   float *hs, *cs, *gates, *tile;
-  const float *h0, *c0;
+  const float *h0, *c0, *bIH, *bHH;
   const void *packed;
   const float *rows; /* W_hh with permuted rows (G×H), for the few-rows product */
   int dot;           /* few rows: dot products against `rows` instead of the packed weights */
@@ -270,6 +297,9 @@ static void lstm_fwd_phase(void *p, int t, int r, int tid) {
     const float *tr = x->tile + (size_t)b * G;
     float *c = x->cs + ((size_t)t * B + b) * H, *h = x->hs + ((size_t)t * B + b) * H;
     const float *cpr = cp + (size_t)b * H, *hpr = hp + (size_t)b * H;
+    if (x->bIH || x->bHH)
+      for (int q = 0; q < 4; q++)
+        bias_seg(g + q * H + u0, x->bIH ? x->bIH + q * H + u0 : NULL, x->bHH ? x->bHH + q * H + u0 : NULL, u1 - u0);
     if (!active(x->len, b, t)) {
       /* Pre-activations stay in gates (as the step-by-step loop leaves them); state carried. */
       for (int ua = u0; ua < u1; ua += nb) {
@@ -299,7 +329,6 @@ void rc_lstm_forward(float *hState, float *cState, float *gates, const float *x,
   const int G = 4 * H;
   if (T == 0 || B == 0) return;
   rc_sgemm(0, 1, T * B, G, I, 1.0f, x, I, wIH, I, 0.0f, gates, G);
-  add_bias_rows(gates, (long)T * B, G, bIH, bHH);
   if (H == 0) return;
   lstm_fwd_ctx c;
   memset(&c, 0, sizeof c);
@@ -322,6 +351,7 @@ void rc_lstm_forward(float *hState, float *cState, float *gates, const float *x,
   c.rows = perm;
   c.T = T; c.B = B; c.H = H; c.G = G; c.len = lengths;
   c.hs = hState; c.cs = cState; c.gates = gates; c.h0 = h0; c.c0 = c0; c.packed = packed;
+  c.bIH = bIH; c.bHH = bHH; /* added to each step's rows in its phase */
   vm_select(&c.vm);
   sched_init(&c.sch, c.sp.n, T);
   rc_parallel(lstm_fwd_task, &c, c.sp.n);
@@ -420,8 +450,7 @@ void rc_lstm_backward(float *dx, float *dh0, float *dc0, float *dwIH, float *dwH
     rc_sgemm(1, 0, G, I, (int)TB, 1.0f, c.dG, G, x, I, 1.0f, dwIH, I);
     rc_sgemm(1, 0, G, H, B, 1.0f, c.dG, G, h0, H, 1.0f, dwHH, H);
     if (T > 1) rc_sgemm(1, 0, G, H, (T - 1) * B, 1.0f, c.dG + (size_t)B * G, G, hState, H, 1.0f, dwHH, H);
-    if (dbIH) col_sum_acc(dbIH, c.dG, TB, G, acc);
-    if (dbHH) col_sum_acc(dbHH, c.dG, TB, G, acc);
+    col_sum2(dbIH, dbHH, c.dG, TB, G, acc);
     rc_sgemm(0, 0, (int)TB, I, G, 1.0f, c.dG, G, wIH, I, 1.0f, dx, I);
   } else if (T > 0 && B > 0 && dhSteps) {
     /* H = 0: nothing to compute. */
@@ -476,7 +505,7 @@ typedef struct {
   int T, B, H, G;
   const int32_t *len;
   float *hs, *gates, *ghn, *tile;
-  const float *h0, *bHH;
+  const float *h0, *bIH, *bHH;
   const void *packed;
   const float *rows; /* W_hh with permuted rows (G×H), for the few-rows product */
   int dot;           /* few rows: dot products against `rows` instead of the packed weights */
@@ -498,6 +527,8 @@ static void gru_fwd_phase(void *p, int t, int r, int tid) {
     size_t row = (size_t)t * B + b;
     float *g = x->gates + row * G, *h = x->hs + row * H;
     float *tr = x->tile + (size_t)b * G;
+    if (x->bIH)
+      for (int q = 0; q < 3; q++) bias_seg(g + q * H + u0, x->bIH + q * H + u0, NULL, u1 - u0);
     const float *hpr = hp + (size_t)b * H;
     if (!active(x->len, b, t)) {
       memcpy(h + u0, hpr + u0, (size_t)(u1 - u0) * sizeof(float));
@@ -523,8 +554,10 @@ void rc_gru_forward(float *hState, float *gates, float *ghn, const float *x, con
   const int G = 3 * H;
   if (T == 0 || B == 0) return;
   rc_sgemm(0, 1, T * B, G, I, 1.0f, x, I, wIH, I, 0.0f, gates, G);
-  add_bias_rows(gates, (long)T * B, G, bIH, NULL);
-  if (H == 0) return;
+  if (H == 0) {
+    add_bias_rows(gates, (long)T * B, G, bIH, NULL);
+    return;
+  }
   gru_fwd_ctx c;
   memset(&c, 0, sizeof c);
   make_split(&c.sp, H, B * G * H);
@@ -545,7 +578,7 @@ void rc_gru_forward(float *hState, float *gates, float *ghn, const float *x, con
   if (!c.dot) rc_sgemm_pack_b(1, H, G, perm, H, packed);
   c.rows = perm;
   c.T = T; c.B = B; c.H = H; c.G = G; c.len = lengths;
-  c.hs = hState; c.gates = gates; c.ghn = ghn; c.h0 = h0; c.bHH = bHH; c.packed = packed;
+  c.hs = hState; c.gates = gates; c.ghn = ghn; c.h0 = h0; c.bIH = bIH; c.bHH = bHH; c.packed = packed;
   vm_select(&c.vm);
   sched_init(&c.sch, c.sp.n, T);
   rc_parallel(gru_fwd_task, &c, c.sp.n);
@@ -669,7 +702,7 @@ typedef struct {
   int T, B, H, relu;
   const int32_t *len;
   float *hs, *pre, *tile;
-  const float *h0;
+  const float *h0, *bIH, *bHH;
   const void *packed;
   const float *rows; /* W_hh with permuted rows (G×H), for the few-rows product */
   int dot;           /* few rows: dot products against `rows` instead of the packed weights */
@@ -692,7 +725,9 @@ static void rnn_fwd_phase(void *p, int t, int r, int tid) {
       memcpy(h, hp + (size_t)b * H + u0, (size_t)w * 4);
       continue;
     }
-    const float *a = x->pre + row * H + u0, *g = x->tile + (size_t)b * H + u0;
+    float *a = x->pre + row * H + u0;
+    const float *g = x->tile + (size_t)b * H + u0;
+    bias_seg(a, x->bIH ? x->bIH + u0 : NULL, x->bHH ? x->bHH + u0 : NULL, w);
     if (x->relu) relu_units(h, a, g, w);
     else x->vm.tanh(h, a, g, w);
   }
@@ -719,11 +754,11 @@ void rc_rnn_forward(float *hState, const float *x, const float *h0, const float 
   c.tile = carve(&cv, (size_t)B * H * 4);
   for (int t = 0; t < c.sp.n; t++) c.work[t] = carve(&cv, wb);
   rc_sgemm(0, 1, T * B, H, I, 1.0f, x, I, wIH, I, 0.0f, c.pre, H);
-  add_bias_rows(c.pre, (long)T * B, H, bIH, bHH);
   c.dot = use_dot(B);
   if (!c.dot) rc_sgemm_pack_b(1, H, H, wHH, H, packed);
   c.rows = wHH;
   c.T = T; c.B = B; c.H = H; c.relu = relu; c.len = lengths; c.hs = hState; c.h0 = h0; c.packed = packed;
+  c.bIH = bIH; c.bHH = bHH;
   vm_select(&c.vm);
   sched_init(&c.sch, c.sp.n, T);
   rc_parallel(rnn_fwd_task, &c, c.sp.n);
@@ -804,8 +839,7 @@ void rc_rnn_backward(float *dx, float *dh0, float *dwIH, float *dwHH, float *dbI
     rc_sgemm(1, 0, H, I, (int)TB, 1.0f, c.dPre, H, x, I, 1.0f, dwIH, I);
     rc_sgemm(1, 0, H, H, B, 1.0f, c.dPre, H, h0, H, 1.0f, dwHH, H);
     if (T > 1) rc_sgemm(1, 0, H, H, (T - 1) * B, 1.0f, c.dPre + (size_t)B * H, H, hState, H, 1.0f, dwHH, H);
-    if (dbIH) col_sum_acc(dbIH, c.dPre, TB, H, acc);
-    if (dbHH) col_sum_acc(dbHH, c.dPre, TB, H, acc);
+    col_sum2(dbIH, dbHH, c.dPre, TB, H, acc);
     rc_sgemm(0, 0, (int)TB, I, H, 1.0f, c.dPre, H, wIH, I, 1.0f, dx, I);
   }
   add_into(dh0, c.dh, B * H);
