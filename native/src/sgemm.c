@@ -86,6 +86,9 @@ void rc_parallel_shares(rc_task fn, void *ctx, int nthreads);
 #ifndef RC_MT_MIN_FLOPS
 #define RC_MT_MIN_FLOPS (1 << 20)
 #endif
+#ifndef RC_MT_MIN_BYTES
+#define RC_MT_MIN_BYTES (384 << 10) /* of B per thread, for M <= 8: see mt_threads */
+#endif
 
 /* Micro-kernel: C[0:m, 0:n] = alpha * A(m x kc) * B(kc x 32) + beta * C. */
 typedef void (*ukernel_fn)(int m, int n, int kc, float alpha, const float *A,
@@ -799,8 +802,8 @@ typedef struct {
   float *C;
   int split_m; /* 1: threads take row blocks of mr; 0: column panels of NR */
   const float *Ap; /* op(A) packed once for all threads (column split, M <= mc) */
-  int chunks;      /* > 0: column chunks claimed dynamically through next */
-  atomic_int next;
+  int chunks;      /* > 0: column chunks, a multiple of the threads, claimed below */
+  atomic_uchar claimed[4 * 64];
 } mt_args;
 
 /* [u0, u1) of `units` for thread t of nt: contiguous, sizes differing by at most one. */
@@ -839,14 +842,22 @@ static void mt_task(void *p, int tid, int nt) {
   }
   int units = (a->N + NR - 1) / NR;
   if (a->chunks) {
-    /* Column chunks handed out first come, first served: a thread that is descheduled
-     * or slow (a shared machine) holds up at most the chunk it is in. */
-    for (;;) {
-      int c = atomic_fetch_add_explicit(&((mt_args *)a)->next, 1, memory_order_relaxed);
-      if (c >= a->chunks) return;
-      share(units, c, a->chunks, &u0, &u1);
-      cols(a, u0, u1, work);
+    /* Each thread first takes its own chunks, in order, so from call to call it reads
+     * the same columns of B and finds them in its own L2; then it takes whatever chunks
+     * of the others are still unclaimed, from their far end, so a descheduled or slow
+     * thread (a shared machine) holds up at most the chunk it is in. */
+    mt_args *w = (mt_args *)a;
+    int per = a->chunks / nt;
+    for (int o = 0; o < nt; o++) {
+      int owner = (tid + o) % nt;
+      for (int q = 0; q < per; q++) {
+        int c = owner * per + (o == 0 ? q : per - 1 - q);
+        if (atomic_exchange_explicit(&w->claimed[c], 1, memory_order_relaxed)) continue;
+        share(units, c, a->chunks, &u0, &u1);
+        cols(a, u0, u1, work);
+      }
     }
+    return;
   }
   share(units, tid, nt, &u0, &u1);
   cols(a, u0, u1, work);
@@ -877,6 +888,12 @@ static int mt_threads(int M, int N, int K, int split_units) {
   if (nt <= 1) return 1;
   double flops = 2.0 * M * N * K;
   int want = (int)(flops / RC_MT_MIN_FLOPS);
+  /* Few rows against a large B (batch 1: a few flops per B element) are bound by one
+   * core's L2 bandwidth, not by flops: each thread streaming its own columns from its
+   * own L2 pays well below the flop threshold (M = 1, K = 256, N = 1024, machine
+   * quiet: 17 us on one thread, 8-11 us on two). */
+  int by_bytes = (int)((double)K * N * sizeof(float) / RC_MT_MIN_BYTES);
+  if (M <= 8 && by_bytes > want) want = by_bytes;
   if (want < nt) nt = want;
   if (split_units < nt) nt = split_units;
   return nt < 1 ? 1 : nt;
@@ -892,7 +909,7 @@ static void sgemm_dispatch(int transA, int transB, int M, int N, int K, float al
   }
   const family *f = current_family();
   mt_args a = {f, transA, transB, M, N, K, alpha, beta, A, B, Bp, lda, ldb, ldc, C, 0,
-               NULL, 0, 0};
+               NULL, 0, {0}};
   int mu = (M + f->mr - 1) / f->mr, nu = (N + NR - 1) / NR;
   /* Which side to split, so that little or nothing is packed twice:
    * - A of one row block (M <= mc): columns; A is then packed once for everyone.
@@ -933,7 +950,9 @@ static void sgemm_dispatch(int transA, int transB, int M, int N, int K, float al
     if (work) {
       pack_a_all(f, transA, M, K, A, lda, work);
       a.Ap = work;
-      a.chunks = nu < 4 * nt ? nu : 4 * nt;
+      int per = nu / nt < 4 ? nu / nt : 4;
+      a.chunks = per * nt;
+      for (int c = 0; c < a.chunks; c++) atomic_init(&a.claimed[c], 0);
     }
   }
   /* Row split of a product whose B is not packed yet: rather than every thread packing
@@ -948,7 +967,6 @@ static void sgemm_dispatch(int transA, int transB, int M, int N, int K, float al
       a.B = NULL;
     }
   }
-  atomic_init(&a.next, 0);
   rc_parallel_shares(mt_task, &a, nt);
 }
 
