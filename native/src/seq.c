@@ -274,6 +274,8 @@ typedef struct {
   const int32_t *len;
   float *hs, *cs, *gates, *tile;
   const float *h0, *c0, *bIH, *bHH;
+  const float *x, *wIH; /* the input side, computed chunk by chunk in the phases */
+  int I, chunk;
   const void *packed;
   const float *rows; /* W_hh with permuted rows (G×H), for the few-rows product */
   int dot;           /* few rows: dot products against `rows` instead of the packed weights */
@@ -288,6 +290,22 @@ static void lstm_fwd_phase(void *p, int t, int r, int tid) {
   lstm_fwd_ctx *x = p;
   const int B = x->B, H = x->H, G = x->G, nb = x->sp.nb;
   const int u0 = x->sp.u0[r], u1 = x->sp.u1[r];
+  if (t % x->chunk == 0 && u1 > u0) {
+    /* Input side of the next `chunk` steps for this range's units (4 gate segments):
+     * computed here rather than in one product over all T·B rows up front, so the rows are
+     * still in this core's cache when their steps come, instead of 4·T·B·H floats making
+     * a round trip through memory. */
+    const int steps = x->T - t < x->chunk ? x->T - t : x->chunk;
+    for (int q = 0; q < 4; q++) {
+      float *dst = x->gates + (size_t)t * B * G + (size_t)q * H + u0;
+      if (x->I == 0) {
+        for (int i = 0; i < steps * B; i++) memset(dst + (size_t)i * G, 0, (size_t)(u1 - u0) * 4);
+      } else {
+        rc_sgemm_st(0, 1, steps * B, u1 - u0, x->I, 1.0f, x->x + (size_t)t * B * x->I, x->I,
+                    x->wIH + ((size_t)q * H + u0) * x->I, x->I, 0.0f, dst, G, x->work[tid]);
+      }
+    }
+  }
   const float *hp = t ? x->hs + (size_t)(t - 1) * B * H : x->h0;
   const float *cp = t ? x->cs + (size_t)(t - 1) * B * H : x->c0;
   if (u1 > u0)
@@ -328,7 +346,6 @@ void rc_lstm_forward(float *hState, float *cState, float *gates, const float *x,
                      int T, int B, int I, int H) {
   const int G = 4 * H;
   if (T == 0 || B == 0) return;
-  rc_sgemm(0, 1, T * B, G, I, 1.0f, x, I, wIH, I, 0.0f, gates, G);
   if (H == 0) return;
   lstm_fwd_ctx c;
   memset(&c, 0, sizeof c);
@@ -352,6 +369,14 @@ void rc_lstm_forward(float *hState, float *cState, float *gates, const float *x,
   c.T = T; c.B = B; c.H = H; c.G = G; c.len = lengths;
   c.hs = hState; c.cs = cState; c.gates = gates; c.h0 = h0; c.c0 = c0; c.packed = packed;
   c.bIH = bIH; c.bHH = bHH; /* added to each step's rows in its phase */
+  c.x = x; c.wIH = wIH; c.I = I;
+  /* Steps per input chunk: about 256 KiB of gate rows per range, so that they, the range's
+   * slices of W_hh and W_ih stay in a core's L2 (1.25 MiB here) together. */
+  {
+    long perStep = (long)B * 4 * (c.sp.u1[0] - c.sp.u0[0]) * 4;
+    long ch = perStep > 0 ? (256L * 1024) / perStep : T;
+    c.chunk = ch < 1 ? 1 : ch > T ? T : (int)ch;
+  }
   vm_select(&c.vm);
   sched_init(&c.sch, c.sp.n, T);
   rc_parallel(lstm_fwd_task, &c, c.sp.n);
