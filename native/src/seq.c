@@ -226,6 +226,20 @@ static void step_product(int dot, int B, int G, int K, const float *h, const flo
   else rc_sgemm_packed_cols(0, B, G, K, 1.0f, h, K, packed, n0, n1, 0.0f, tile, G, work);
 }
 
+/* The hidden side of NG gates for units [u0, u1) of one step. Packed weights: columns
+ * [NG·u0, NG·u1) of the permuted layout (gate q of the block at ua: tile + NG·ua + q·w).
+ * Few rows (dot): each gate's columns in the original layout straight from W_hh's rows
+ * (gate q of unit u: tile + q·H + u), with no permuted copy of W_hh at all. */
+static void gates_product(int dot, int NG, int B, int G, int H, const float *h, const float *wHH, const void *packed,
+                          int u0, int u1, float *tile, void *work) {
+  if (dot) {
+    for (int q = 0; q < NG; q++)
+      rc_sgemm_st(0, 1, B, u1 - u0, H, 1.0f, h, H, wHH + ((size_t)q * H + u0) * H, H, 0.0f, tile + (size_t)q * H + u0, G, work);
+  } else {
+    rc_sgemm_packed_cols(0, B, G, H, 1.0f, h, H, packed, NG * u0, NG * u1, 0.0f, tile, G, work);
+  }
+}
+
 /* Few rows: the dot-product path of the sgemm (AVX-512 only; elsewhere packing wins). */
 static int use_dot(int B) { return B <= 4 && strcmp(rc_isa(), "avx512") == 0; }
 
@@ -277,7 +291,7 @@ typedef struct {
   const float *x, *wIH; /* the input side, computed chunk by chunk in the phases */
   int I, chunk;
   const void *packed;
-  const float *rows; /* W_hh with permuted rows (G×H), for the few-rows product */
+  const float *rows; /* W_hh (G×H) as given, for the few-rows product */
   int dot;           /* few rows: dot products against `rows` instead of the packed weights */
   split sp;
   sched_t sch;
@@ -309,7 +323,7 @@ static void lstm_fwd_phase(void *p, int t, int r, int tid) {
   const float *hp = t ? x->hs + (size_t)(t - 1) * B * H : x->h0;
   const float *cp = t ? x->cs + (size_t)(t - 1) * B * H : x->c0;
   if (u1 > u0)
-    step_product(x->dot, B, G, H, hp, x->rows, x->packed, 4 * u0, 4 * u1, x->tile, x->work[tid]);
+    gates_product(x->dot, 4, B, G, H, hp, x->rows, x->packed, u0, u1, x->tile, x->work[tid]);
   for (int b = 0; b < B; b++) {
     float *g = x->gates + ((size_t)t * B + b) * G;
     const float *tr = x->tile + (size_t)b * G;
@@ -322,7 +336,9 @@ static void lstm_fwd_phase(void *p, int t, int r, int tid) {
       /* Pre-activations stay in gates (as the step-by-step loop leaves them); state carried. */
       for (int ua = u0; ua < u1; ua += nb) {
         int w = u1 - ua < nb ? u1 - ua : nb;
-        for (int q = 0; q < 4; q++) add_into(g + q * H + ua, tr + 4 * ua + q * w, w);
+        const float *gh = x->dot ? tr + ua : tr + 4 * ua;
+        const int ghs = x->dot ? H : w;
+        for (int q = 0; q < 4; q++) add_into(g + q * H + ua, gh + q * ghs, w);
       }
       memcpy(c + u0, cpr + u0, (size_t)(u1 - u0) * sizeof(float));
       memcpy(h + u0, hpr + u0, (size_t)(u1 - u0) * sizeof(float));
@@ -330,7 +346,7 @@ static void lstm_fwd_phase(void *p, int t, int r, int tid) {
     }
     for (int ua = u0; ua < u1; ua += nb) {
       int w = u1 - ua < nb ? u1 - ua : nb;
-      lstm_fwd_units(&x->vm, g + ua, H, tr + 4 * ua, w, c + ua, h + ua, cpr + ua, w, x->tmp[tid]);
+      lstm_fwd_units(&x->vm, g + ua, H, x->dot ? tr + ua : tr + 4 * ua, x->dot ? H : w, c + ua, h + ua, cpr + ua, w, x->tmp[tid]);
     }
   }
 }
@@ -362,10 +378,12 @@ void rc_lstm_forward(float *hState, float *cState, float *gates, const float *x,
     c.work[t] = carve(&cv, wb);
     c.tmp[t] = carve(&cv, (size_t)c.sp.nb * 4);
   }
-  permute_rows(perm, wHH, 4, H, H, c.sp.nb);
   c.dot = use_dot(B);
-  if (!c.dot) rc_sgemm_pack_b(1, H, G, perm, H, packed);
-  c.rows = perm;
+  if (!c.dot) {
+    permute_rows(perm, wHH, 4, H, H, c.sp.nb);
+    rc_sgemm_pack_b(1, H, G, perm, H, packed);
+  }
+  c.rows = wHH;
   c.T = T; c.B = B; c.H = H; c.G = G; c.len = lengths;
   c.hs = hState; c.cs = cState; c.gates = gates; c.h0 = h0; c.c0 = c0; c.packed = packed;
   c.bIH = bIH; c.bHH = bHH; /* added to each step's rows in its phase */
@@ -532,7 +550,7 @@ typedef struct {
   float *hs, *gates, *ghn, *tile;
   const float *h0, *bIH, *bHH;
   const void *packed;
-  const float *rows; /* W_hh with permuted rows (G×H), for the few-rows product */
+  const float *rows; /* W_hh (G×H) as given, for the few-rows product */
   int dot;           /* few rows: dot products against `rows` instead of the packed weights */
   split sp;
   sched_t sch;
@@ -547,7 +565,7 @@ static void gru_fwd_phase(void *p, int t, int r, int tid) {
   const int u0 = x->sp.u0[r], u1 = x->sp.u1[r];
   const float *hp = t ? x->hs + (size_t)(t - 1) * B * H : x->h0;
   if (u1 > u0)
-    step_product(x->dot, B, G, H, hp, x->rows, x->packed, 3 * u0, 3 * u1, x->tile, x->work[tid]);
+    gates_product(x->dot, 3, B, G, H, hp, x->rows, x->packed, u0, u1, x->tile, x->work[tid]);
   for (int b = 0; b < B; b++) {
     size_t row = (size_t)t * B + b;
     float *g = x->gates + row * G, *h = x->hs + row * H;
@@ -562,8 +580,8 @@ static void gru_fwd_phase(void *p, int t, int r, int tid) {
     for (int ua = u0; ua < u1; ua += nb) {
       int w = u1 - ua < nb ? u1 - ua : nb;
       if (x->bHH)
-        for (int q = 0; q < 3; q++) add_into(tr + 3 * ua + q * w, x->bHH + q * H + ua, w);
-      gru_fwd_units(&x->vm, g + ua, H, tr + 3 * ua, w, x->ghn + row * H + ua, h + ua, hpr + ua, w, x->tmp[tid]);
+        for (int q = 0; q < 3; q++) add_into((x->dot ? tr + ua + q * H : tr + 3 * ua + q * w), x->bHH + q * H + ua, w);
+      gru_fwd_units(&x->vm, g + ua, H, x->dot ? tr + ua : tr + 3 * ua, x->dot ? H : w, x->ghn + row * H + ua, h + ua, hpr + ua, w, x->tmp[tid]);
     }
   }
 }
@@ -598,10 +616,12 @@ void rc_gru_forward(float *hState, float *gates, float *ghn, const float *x, con
     c.work[t] = carve(&cv, wb);
     c.tmp[t] = carve(&cv, (size_t)c.sp.nb * 4);
   }
-  permute_rows(perm, wHH, 3, H, H, c.sp.nb);
   c.dot = use_dot(B);
-  if (!c.dot) rc_sgemm_pack_b(1, H, G, perm, H, packed);
-  c.rows = perm;
+  if (!c.dot) {
+    permute_rows(perm, wHH, 3, H, H, c.sp.nb);
+    rc_sgemm_pack_b(1, H, G, perm, H, packed);
+  }
+  c.rows = wHH;
   c.T = T; c.B = B; c.H = H; c.G = G; c.len = lengths;
   c.hs = hState; c.gates = gates; c.ghn = ghn; c.h0 = h0; c.bIH = bIH; c.bHH = bHH; c.packed = packed;
   vm_select(&c.vm);
@@ -729,7 +749,7 @@ typedef struct {
   float *hs, *pre, *tile;
   const float *h0, *bIH, *bHH;
   const void *packed;
-  const float *rows; /* W_hh with permuted rows (G×H), for the few-rows product */
+  const float *rows; /* W_hh (G×H) as given, for the few-rows product */
   int dot;           /* few rows: dot products against `rows` instead of the packed weights */
   split sp;
   sched_t sch;
