@@ -265,8 +265,12 @@ static napi_value js_lstm_forward(napi_env env, napi_callback_info info) {
   int32_t *len = I32N(10, "lengths", B);
   if (a.failed) return NULL;
   pthread_mutex_lock(&lock);
-  rc_lstm_forward(hs, cs, gates, x, h0, c0, wIH, wHH, bIH, bHH, len, (int)T, (int)B, (int)I, (int)H);
+  int rc = rc_lstm_forward(hs, cs, gates, x, h0, c0, wIH, wHH, bIH, bHH, len, (int)T, (int)B, (int)I, (int)H);
   pthread_mutex_unlock(&lock);
+  if (rc != 0) {
+    fail(&a, 1, "out of memory for the scratch of T = %lld, B = %lld, H = %lld", (long long)T, (long long)B, (long long)H);
+    return NULL;
+  }
   return undefined(env);
 }
 
@@ -286,9 +290,13 @@ static napi_value js_lstm_backward(napi_env env, napi_callback_info info) {
   int32_t *len = I32N(19, "lengths", B);
   if (a.failed) return NULL;
   pthread_mutex_lock(&lock);
-  rc_lstm_backward(dx, dh0, dc0, dwIH, dwHH, dbIH, dbHH, dhSteps, dhOut, dhN, dcN, hs, cs, gates, x, h0, c0, wIH, wHH,
+  int rc = rc_lstm_backward(dx, dh0, dc0, dwIH, dwHH, dbIH, dbHH, dhSteps, dhOut, dhN, dcN, hs, cs, gates, x, h0, c0, wIH, wHH,
                    len, (int)T, (int)B, (int)I, (int)H);
   pthread_mutex_unlock(&lock);
+  if (rc != 0) {
+    fail(&a, 1, "out of memory for the scratch of T = %lld, B = %lld, H = %lld", (long long)T, (long long)B, (long long)H);
+    return NULL;
+  }
   return undefined(env);
 }
 
@@ -305,8 +313,12 @@ static napi_value js_gru_forward(napi_env env, napi_callback_info info) {
   int32_t *len = I32N(9, "lengths", B);
   if (a.failed) return NULL;
   pthread_mutex_lock(&lock);
-  rc_gru_forward(hs, gates, ghn, x, h0, wIH, wHH, bIH, bHH, len, (int)T, (int)B, (int)I, (int)H);
+  int rc = rc_gru_forward(hs, gates, ghn, x, h0, wIH, wHH, bIH, bHH, len, (int)T, (int)B, (int)I, (int)H);
   pthread_mutex_unlock(&lock);
+  if (rc != 0) {
+    fail(&a, 1, "out of memory for the scratch of T = %lld, B = %lld, H = %lld", (long long)T, (long long)B, (long long)H);
+    return NULL;
+  }
   return undefined(env);
 }
 
@@ -326,9 +338,13 @@ static napi_value js_gru_backward(napi_env env, napi_callback_info info) {
   int32_t *len = I32N(16, "lengths", B);
   if (a.failed) return NULL;
   pthread_mutex_lock(&lock);
-  rc_gru_backward(dx, dh0, dwIH, dwHH, dbIH, dbHH, dhSteps, dhOut, dhN, hs, gates, ghn, x, h0, wIH, wHH, len,
+  int rc = rc_gru_backward(dx, dh0, dwIH, dwHH, dbIH, dbHH, dhSteps, dhOut, dhN, hs, gates, ghn, x, h0, wIH, wHH, len,
                   (int)T, (int)B, (int)I, (int)H);
   pthread_mutex_unlock(&lock);
+  if (rc != 0) {
+    fail(&a, 1, "out of memory for the scratch of T = %lld, B = %lld, H = %lld", (long long)T, (long long)B, (long long)H);
+    return NULL;
+  }
   return undefined(env);
 }
 
@@ -345,8 +361,12 @@ static napi_value js_rnn_forward(napi_env env, napi_callback_info info) {
   int32_t *len = I32N(8, "lengths", B);
   if (a.failed) return NULL;
   pthread_mutex_lock(&lock);
-  rc_rnn_forward(hs, x, h0, wIH, wHH, bIH, bHH, relu, len, (int)T, (int)B, (int)I, (int)H);
+  int rc = rc_rnn_forward(hs, x, h0, wIH, wHH, bIH, bHH, relu, len, (int)T, (int)B, (int)I, (int)H);
   pthread_mutex_unlock(&lock);
+  if (rc != 0) {
+    fail(&a, 1, "out of memory for the scratch of T = %lld, B = %lld, H = %lld", (long long)T, (long long)B, (long long)H);
+    return NULL;
+  }
   return undefined(env);
 }
 
@@ -366,9 +386,13 @@ static napi_value js_rnn_backward(napi_env env, napi_callback_info info) {
   int32_t *len = I32N(15, "lengths", B);
   if (a.failed) return NULL;
   pthread_mutex_lock(&lock);
-  rc_rnn_backward(dx, dh0, dwIH, dwHH, dbIH, dbHH, dhSteps, dhOut, dhN, hs, x, h0, wIH, wHH, relu, len,
+  int rc = rc_rnn_backward(dx, dh0, dwIH, dwHH, dbIH, dbHH, dhSteps, dhOut, dhN, hs, x, h0, wIH, wHH, relu, len,
                   (int)T, (int)B, (int)I, (int)H);
   pthread_mutex_unlock(&lock);
+  if (rc != 0) {
+    fail(&a, 1, "out of memory for the scratch of T = %lld, B = %lld, H = %lld", (long long)T, (long long)B, (long long)H);
+    return NULL;
+  }
   return undefined(env);
 }
 

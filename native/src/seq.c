@@ -63,6 +63,7 @@ typedef struct {
 static void *carve(carver *c, size_t bytes) {
   void *p = arena + c->used;
   c->used += up64(bytes);
+  if (c->used > arenaCap) abort(); /* a reservation that does not match the carving: a bug here, never input */
   return p;
 }
 
@@ -290,6 +291,7 @@ typedef struct {
   const float *h0, *c0, *bIH, *bHH;
   const float *x, *wIH; /* the input side, computed chunk by chunk in the phases */
   int I, chunk;
+  void *packedIH[MAX_THREADS][4]; /* per range and gate: its rows of W_ih, packed once per call */
   const void *packed;
   const float *rows; /* W_hh (G×H) as given, for the few-rows product */
   int dot;           /* few rows: dot products against `rows` instead of the packed weights */
@@ -315,8 +317,8 @@ static void lstm_fwd_phase(void *p, int t, int r, int tid) {
       if (x->I == 0) {
         for (int i = 0; i < steps * B; i++) memset(dst + (size_t)i * G, 0, (size_t)(u1 - u0) * 4);
       } else {
-        rc_sgemm_st(0, 1, steps * B, u1 - u0, x->I, 1.0f, x->x + (size_t)t * B * x->I, x->I,
-                    x->wIH + ((size_t)q * H + u0) * x->I, x->I, 0.0f, dst, G, x->work[tid]);
+        rc_sgemm_packed_cols(0, steps * B, u1 - u0, x->I, 1.0f, x->x + (size_t)t * B * x->I, x->I,
+                             x->packedIH[r][q], 0, u1 - u0, 0.0f, dst, G, x->work[tid]);
       }
     }
   }
@@ -356,20 +358,21 @@ static void lstm_fwd_task(void *p, int tid, int nt) {
   sched_run(&((lstm_fwd_ctx *)p)->sch, lstm_fwd_phase, p, tid);
 }
 
-void rc_lstm_forward(float *hState, float *cState, float *gates, const float *x,
+int rc_lstm_forward(float *hState, float *cState, float *gates, const float *x,
                      const float *h0, const float *c0, const float *wIH, const float *wHH,
                      const float *bIH, const float *bHH, const int32_t *lengths,
                      int T, int B, int I, int H) {
   const int G = 4 * H;
-  if (T == 0 || B == 0) return;
-  if (H == 0) return;
+  if (T == 0 || B == 0) return 0;
+  if (H == 0) return 0;
   lstm_fwd_ctx c;
   memset(&c, 0, sizeof c);
   make_split(&c.sp, H, B * G * H);
   size_t wb = up64(rc_sgemm_work_bytes());
   size_t need = up64((size_t)G * H * 4) + up64(rc_sgemm_packed_bytes(H, G)) + up64((size_t)B * G * 4) +
                 (size_t)c.sp.n * (wb + up64((size_t)c.sp.nb * 4));
-  if (!arena_reserve(need)) abort();
+  for (int r = 0; r < c.sp.n; r++) need += 4 * up64(rc_sgemm_packed_bytes(I, c.sp.u1[r] - c.sp.u0[r]));
+  if (!arena_reserve(need)) return -1; /* out of memory: the caller throws */
   carver cv = {0};
   float *perm = carve(&cv, (size_t)G * H * 4);
   void *packed = carve(&cv, rc_sgemm_packed_bytes(H, G));
@@ -377,6 +380,7 @@ void rc_lstm_forward(float *hState, float *cState, float *gates, const float *x,
   for (int t = 0; t < c.sp.n; t++) {
     c.work[t] = carve(&cv, wb);
     c.tmp[t] = carve(&cv, (size_t)c.sp.nb * 4);
+    for (int q = 0; q < 4; q++) c.packedIH[t][q] = carve(&cv, rc_sgemm_packed_bytes(I, c.sp.u1[t] - c.sp.u0[t]));
   }
   c.dot = use_dot(B);
   if (!c.dot) {
@@ -388,6 +392,12 @@ void rc_lstm_forward(float *hState, float *cState, float *gates, const float *x,
   c.hs = hState; c.cs = cState; c.gates = gates; c.h0 = h0; c.c0 = c0; c.packed = packed;
   c.bIH = bIH; c.bHH = bHH; /* added to each step's rows in its phase */
   c.x = x; c.wIH = wIH; c.I = I;
+  if (I > 0)
+    for (int r = 0; r < c.sp.n; r++)
+      for (int q = 0; q < 4; q++) {
+        const int u0 = c.sp.u0[r], w = c.sp.u1[r] - u0;
+        if (w > 0) rc_sgemm_pack_b(1, I, w, wIH + ((size_t)q * H + u0) * I, I, c.packedIH[r][q]);
+      }
   /* Steps per input chunk: about 256 KiB of gate rows per range, so that they, the range's
    * slices of W_hh and W_ih stay in a core's L2 (1.25 MiB here) together. */
   {
@@ -398,6 +408,7 @@ void rc_lstm_forward(float *hState, float *cState, float *gates, const float *x,
   vm_select(&c.vm);
   sched_init(&c.sch, c.sp.n, T);
   rc_parallel(lstm_fwd_task, &c, c.sp.n);
+  return 0;
 }
 
 /* ---- LSTM backward ------------------------------------------------------------------ */
@@ -455,7 +466,7 @@ static void lstm_bwd_task(void *p, int tid, int nt) {
   sched_run(&((lstm_bwd_ctx *)p)->sch, lstm_bwd_phase, p, tid);
 }
 
-void rc_lstm_backward(float *dx, float *dh0, float *dc0, float *dwIH, float *dwHH,
+int rc_lstm_backward(float *dx, float *dh0, float *dc0, float *dwIH, float *dwHH,
                       float *dbIH, float *dbHH, float *dhSteps, const float *dhOut,
                       const float *dhN, const float *dcN, const float *hState,
                       const float *cState, const float *gates, const float *x,
@@ -468,7 +479,7 @@ void rc_lstm_backward(float *dx, float *dh0, float *dc0, float *dwIH, float *dwH
   size_t wb = up64(rc_sgemm_work_bytes());
   size_t need = 2 * up64((size_t)B * H * 4) + up64((size_t)T * B * G * 4) + up64((size_t)B * H * 4) +
                 up64(rc_sgemm_packed_bytes(G, H)) + up64((size_t)G * 8) + (size_t)c.sp.n * (wb + up64((size_t)H * 4));
-  if (!arena_reserve(need)) abort();
+  if (!arena_reserve(need)) return -1; /* out of memory: the caller throws */
   carver cv = {0};
   c.dh = carve(&cv, (size_t)B * H * 4);
   c.dc = carve(&cv, (size_t)B * H * 4);
@@ -500,6 +511,7 @@ void rc_lstm_backward(float *dx, float *dh0, float *dc0, float *dwIH, float *dwH
   }
   add_into(dh0, c.dh, B * H);
   add_into(dc0, c.dc, B * H);
+  return 0;
 }
 
 /* ---- GRU ------------------------------------------------------------------------------ */
@@ -591,15 +603,15 @@ static void gru_fwd_task(void *p, int tid, int nt) {
   sched_run(&((gru_fwd_ctx *)p)->sch, gru_fwd_phase, p, tid);
 }
 
-void rc_gru_forward(float *hState, float *gates, float *ghn, const float *x, const float *h0,
+int rc_gru_forward(float *hState, float *gates, float *ghn, const float *x, const float *h0,
                     const float *wIH, const float *wHH, const float *bIH, const float *bHH,
                     const int32_t *lengths, int T, int B, int I, int H) {
   const int G = 3 * H;
-  if (T == 0 || B == 0) return;
+  if (T == 0 || B == 0) return 0;
   rc_sgemm(0, 1, T * B, G, I, 1.0f, x, I, wIH, I, 0.0f, gates, G);
   if (H == 0) {
     add_bias_rows(gates, (long)T * B, G, bIH, NULL);
-    return;
+    return 0;
   }
   gru_fwd_ctx c;
   memset(&c, 0, sizeof c);
@@ -607,7 +619,7 @@ void rc_gru_forward(float *hState, float *gates, float *ghn, const float *x, con
   size_t wb = up64(rc_sgemm_work_bytes());
   size_t need = up64((size_t)G * H * 4) + up64(rc_sgemm_packed_bytes(H, G)) + up64((size_t)B * G * 4) +
                 (size_t)c.sp.n * (wb + up64((size_t)c.sp.nb * 4));
-  if (!arena_reserve(need)) abort();
+  if (!arena_reserve(need)) return -1; /* out of memory: the caller throws */
   carver cv = {0};
   float *perm = carve(&cv, (size_t)G * H * 4);
   void *packed = carve(&cv, rc_sgemm_packed_bytes(H, G));
@@ -627,6 +639,7 @@ void rc_gru_forward(float *hState, float *gates, float *ghn, const float *x, con
   vm_select(&c.vm);
   sched_init(&c.sch, c.sp.n, T);
   rc_parallel(gru_fwd_task, &c, c.sp.n);
+  return 0;
 }
 
 typedef struct {
@@ -687,7 +700,7 @@ static void gru_bwd_task(void *p, int tid, int nt) {
   sched_run(&((gru_bwd_ctx *)p)->sch, gru_bwd_phase, p, tid);
 }
 
-void rc_gru_backward(float *dx, float *dh0, float *dwIH, float *dwHH, float *dbIH,
+int rc_gru_backward(float *dx, float *dh0, float *dwIH, float *dwHH, float *dbIH,
                      float *dbHH, float *dhSteps, const float *dhOut, const float *dhN,
                      const float *hState, const float *gates, const float *ghn,
                      const float *x, const float *h0, const float *wIH, const float *wHH,
@@ -699,7 +712,7 @@ void rc_gru_backward(float *dx, float *dh0, float *dwIH, float *dwHH, float *dbI
   size_t wb = up64(rc_sgemm_work_bytes());
   size_t need = 3 * up64((size_t)B * H * 4) + 2 * up64((size_t)T * B * G * 4) +
                 up64(rc_sgemm_packed_bytes(G, H)) + up64((size_t)G * 8) + (size_t)c.sp.n * wb;
-  if (!arena_reserve(need)) abort();
+  if (!arena_reserve(need)) return -1; /* out of memory: the caller throws */
   carver cv = {0};
   c.dh = carve(&cv, (size_t)B * H * 4);
   c.dhDirect = carve(&cv, (size_t)B * H * 4);
@@ -725,6 +738,7 @@ void rc_gru_backward(float *dx, float *dh0, float *dwIH, float *dwHH, float *dbI
     rc_sgemm(0, 0, (int)TB, I, G, 1.0f, c.dGx, G, wIH, I, 1.0f, dx, I);
   }
   add_into(dh0, c.dh, B * H);
+  return 0;
 }
 
 /* ---- Elman RNN ------------------------------------------------------------------------ */
@@ -783,16 +797,16 @@ static void rnn_fwd_task(void *p, int tid, int nt) {
   sched_run(&((rnn_fwd_ctx *)p)->sch, rnn_fwd_phase, p, tid);
 }
 
-void rc_rnn_forward(float *hState, const float *x, const float *h0, const float *wIH,
+int rc_rnn_forward(float *hState, const float *x, const float *h0, const float *wIH,
                     const float *wHH, const float *bIH, const float *bHH, int relu,
                     const int32_t *lengths, int T, int B, int I, int H) {
-  if (T == 0 || B == 0 || H == 0) return;
+  if (T == 0 || B == 0 || H == 0) return 0;
   rnn_fwd_ctx c;
   memset(&c, 0, sizeof c);
   make_split(&c.sp, H, B * H * H);
   size_t wb = up64(rc_sgemm_work_bytes());
   size_t need = up64((size_t)T * B * H * 4) + up64(rc_sgemm_packed_bytes(H, H)) + up64((size_t)B * H * 4) + (size_t)c.sp.n * wb;
-  if (!arena_reserve(need)) abort();
+  if (!arena_reserve(need)) return -1; /* out of memory: the caller throws */
   carver cv = {0};
   c.pre = carve(&cv, (size_t)T * B * H * 4);
   void *packed = carve(&cv, rc_sgemm_packed_bytes(H, H));
@@ -807,6 +821,7 @@ void rc_rnn_forward(float *hState, const float *x, const float *h0, const float 
   vm_select(&c.vm);
   sched_init(&c.sch, c.sp.n, T);
   rc_parallel(rnn_fwd_task, &c, c.sp.n);
+  return 0;
 }
 
 typedef struct {
@@ -854,7 +869,7 @@ static void rnn_bwd_task(void *p, int tid, int nt) {
   sched_run(&((rnn_bwd_ctx *)p)->sch, rnn_bwd_phase, p, tid);
 }
 
-void rc_rnn_backward(float *dx, float *dh0, float *dwIH, float *dwHH, float *dbIH,
+int rc_rnn_backward(float *dx, float *dh0, float *dwIH, float *dwHH, float *dbIH,
                      float *dbHH, float *dhSteps, const float *dhOut, const float *dhN,
                      const float *hState, const float *x, const float *h0,
                      const float *wIH, const float *wHH, int relu,
@@ -865,7 +880,7 @@ void rc_rnn_backward(float *dx, float *dh0, float *dwIH, float *dwHH, float *dbI
   size_t wb = up64(rc_sgemm_work_bytes());
   size_t need = 2 * up64((size_t)B * H * 4) + up64((size_t)T * B * H * 4) + up64(rc_sgemm_packed_bytes(H, H)) +
                 up64((size_t)H * 8) + (size_t)c.sp.n * wb;
-  if (!arena_reserve(need)) abort();
+  if (!arena_reserve(need)) return -1; /* out of memory: the caller throws */
   carver cv = {0};
   c.dh = carve(&cv, (size_t)B * H * 4);
   c.dhPrev = carve(&cv, (size_t)B * H * 4);
@@ -888,6 +903,7 @@ void rc_rnn_backward(float *dx, float *dh0, float *dwIH, float *dwHH, float *dbI
     rc_sgemm(0, 0, (int)TB, I, H, 1.0f, c.dPre, H, wIH, I, 1.0f, dx, I);
   }
   add_into(dh0, c.dh, B * H);
+  return 0;
 }
 
 /* ---- per-step gate kernels (Backend interface) --------------------------------------- */
