@@ -312,6 +312,11 @@ static void lstm_fwd_phase(void *p, int t, int r, int tid) {
      * still in this core's cache when their steps come, instead of 4·T·B·H floats making
      * a round trip through memory. */
     const int steps = x->T - t < x->chunk ? x->T - t : x->chunk;
+    /* This range's rows of W_ih, packed once per call, in the first phase (by whichever
+     * thread runs it: the packing is parallel too; later phases happen after it). */
+    if (t == 0 && x->I > 0)
+      for (int q = 0; q < 4; q++)
+        rc_sgemm_pack_b(1, x->I, u1 - u0, x->wIH + ((size_t)q * H + u0) * x->I, x->I, x->packedIH[r][q]);
     for (int q = 0; q < 4; q++) {
       float *dst = x->gates + (size_t)t * B * G + (size_t)q * H + u0;
       if (x->I == 0) {
@@ -392,12 +397,7 @@ int rc_lstm_forward(float *hState, float *cState, float *gates, const float *x,
   c.hs = hState; c.cs = cState; c.gates = gates; c.h0 = h0; c.c0 = c0; c.packed = packed;
   c.bIH = bIH; c.bHH = bHH; /* added to each step's rows in its phase */
   c.x = x; c.wIH = wIH; c.I = I;
-  if (I > 0)
-    for (int r = 0; r < c.sp.n; r++)
-      for (int q = 0; q < 4; q++) {
-        const int u0 = c.sp.u0[r], w = c.sp.u1[r] - u0;
-        if (w > 0) rc_sgemm_pack_b(1, I, w, wIH + ((size_t)q * H + u0) * I, I, c.packedIH[r][q]);
-      }
+
   /* Steps per input chunk: about 256 KiB of gate rows per range, so that they, the range's
    * slices of W_hh and W_ih stay in a core's L2 (1.25 MiB here) together. */
   {
