@@ -15,6 +15,7 @@
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { Command } from 'commander';
 import {
+  moduleConfig,
   Seq2Seq, Adam, ReduceLROnPlateau, Generator, clipGradNorm, crossEntropy, reshape, padSequences, bucketBatches,
   greedyDecode, beamSearch, sequenceErrorRates, describeBackend, manualSeed, type Hypothesis, type StateDict,
 } from '../../src/index.js';
@@ -159,10 +160,10 @@ outer: for (;;) {
       plateau.step(wer);
       process.stdout.write(`step ${step} (epoch ${epoch}, ${(elapsed() / 60).toFixed(1)} min): train loss ${trainLoss.toFixed(4)}, dev PER ${(per * 100).toFixed(2)} % WER ${(wer * 100).toFixed(2)} %, lr ${optimizer.paramGroups[0]?.lr}\n`);
       saveCheckpoint(ckptPath, model, {
-        step, optimizer: optimizer.stateDict(), scheduler: plateau.stateDict(), rng: gen.getState(), config: model.config,
+        step, optimizer: optimizer.stateDict(), scheduler: plateau.stateDict(), rng: gen.getState(), config: moduleConfig(model),
         extra: { curve, seconds: elapsed(), bestWer: best.wer, bestStep: best.step, letters: letters.toJSON(), phonemes: phonemes.toJSON() },
       });
-      if (best.weights) saveCheckpoint(`${ckptDir}/best.safetensors`, model, { step: best.step, config: model.config, extra: { letters: letters.toJSON(), phonemes: phonemes.toJSON() } });
+      if (best.weights) saveCheckpoint(`${ckptDir}/best.safetensors`, model, { step: best.step, config: moduleConfig(model), extra: { letters: letters.toJSON(), phonemes: phonemes.toJSON() } });
     }
   }
   epoch++;
@@ -170,7 +171,7 @@ outer: for (;;) {
 const trainedSeconds = elapsed();
 // The state at the end of training, so that --resume continues from here (not from the last evaluation).
 saveCheckpoint(ckptPath, model, {
-  step, optimizer: optimizer.stateDict(), scheduler: plateau.stateDict(), rng: gen.getState(), config: model.config,
+  step, optimizer: optimizer.stateDict(), scheduler: plateau.stateDict(), rng: gen.getState(), config: moduleConfig(model),
   extra: { curve, seconds: trainedSeconds, bestWer: best.wer, bestStep: best.step, letters: letters.toJSON(), phonemes: phonemes.toJSON() },
 });
 process.stdout.write(`trained ${step} updates in ${(trainedSeconds / 60).toFixed(1)} min (this session ${(sessionSeconds() / 60).toFixed(1)} min)\n`);
