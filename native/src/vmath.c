@@ -98,29 +98,23 @@ T_AVX2 static inline __m256 v8_tanh(__m256 x) {
   return _mm256_sub_ps(_mm256_set1_ps(1.0f), _mm256_div_ps(_mm256_set1_ps(2.0f), _mm256_add_ps(e, _mm256_set1_ps(1.0f))));
 }
 
-T_AVX2 static void sigmoid_avx2(float *y, const float *a, const float *b, int n) {
-  int i = 0;
-  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, v8_sigmoid(v8_load(a, b, i)));
-  if (i < n) {
-    float ta[8] = {0}, tb[8] = {0}, ty[8];
-    memcpy(ta, a + i, (size_t)(n - i) * sizeof(float));
-    if (b) memcpy(tb, b + i, (size_t)(n - i) * sizeof(float));
-    _mm256_storeu_ps(ty, v8_sigmoid(v8_load(ta, b ? tb : NULL, 0)));
-    memcpy(y + i, ty, (size_t)(n - i) * sizeof(float));
-  }
-}
 
-T_AVX2 static void tanh_avx2(float *y, const float *a, const float *b, int n) {
-  int i = 0;
-  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, v8_tanh(v8_load(a, b, i)));
-  if (i < n) {
-    float ta[8] = {0}, tb[8] = {0}, ty[8];
-    memcpy(ta, a + i, (size_t)(n - i) * sizeof(float));
-    if (b) memcpy(tb, b + i, (size_t)(n - i) * sizeof(float));
-    _mm256_storeu_ps(ty, v8_tanh(v8_load(ta, b ? tb : NULL, 0)));
-    memcpy(y + i, ty, (size_t)(n - i) * sizeof(float));
+
+/* y = f(a + b) over n floats, 8 at a time; the tail goes through a full vector too. */
+#define ARRAY_AVX2(name, f)                                                              \
+  T_AVX2 static void name(float *y, const float *a, const float *b, int n) {             \
+    int i = 0;                                                                           \
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, f(v8_load(a, b, i)));             \
+    if (i < n) {                                                                         \
+      float ta[8] = {0}, tb[8] = {0}, ty[8];                                             \
+      memcpy(ta, a + i, (size_t)(n - i) * sizeof(float));                                \
+      if (b) memcpy(tb, b + i, (size_t)(n - i) * sizeof(float));                         \
+      _mm256_storeu_ps(ty, f(v8_load(ta, b ? tb : NULL, 0)));                            \
+      memcpy(y + i, ty, (size_t)(n - i) * sizeof(float));                                \
+    }                                                                                    \
   }
-}
+ARRAY_AVX2(sigmoid_avx2, v8_sigmoid)
+ARRAY_AVX2(tanh_avx2, v8_tanh)
 
 /* ---- AVX-512 (16 lanes, masked tails) -------------------------------------------- */
 
@@ -156,19 +150,17 @@ T_AVX512 static inline __m512 v16_tanh(__m512 x) {
   return _mm512_sub_ps(_mm512_set1_ps(1.0f), _mm512_div_ps(_mm512_set1_ps(2.0f), _mm512_add_ps(e, _mm512_set1_ps(1.0f))));
 }
 
-T_AVX512 static void sigmoid_avx512(float *y, const float *a, const float *b, int n) {
-  for (int i = 0; i < n; i += 16) {
-    __mmask16 m = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
-    _mm512_mask_storeu_ps(y + i, m, v16_sigmoid(v16_load(a, b, i, m)));
-  }
-}
 
-T_AVX512 static void tanh_avx512(float *y, const float *a, const float *b, int n) {
-  for (int i = 0; i < n; i += 16) {
-    __mmask16 m = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
-    _mm512_mask_storeu_ps(y + i, m, v16_tanh(v16_load(a, b, i, m)));
+/* y = f(a + b) over n floats, 16 at a time, the tail masked. */
+#define ARRAY_AVX512(name, f)                                                            \
+  T_AVX512 static void name(float *y, const float *a, const float *b, int n) {           \
+    for (int i = 0; i < n; i += 16) {                                                    \
+      __mmask16 m = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);  \
+      _mm512_mask_storeu_ps(y + i, m, f(v16_load(a, b, i, m)));                          \
+    }                                                                                    \
   }
-}
+ARRAY_AVX512(sigmoid_avx512, v16_sigmoid)
+ARRAY_AVX512(tanh_avx512, v16_tanh)
 #endif
 
 /* ---- dispatch ---------------------------------------------------------------------- */
