@@ -163,23 +163,9 @@ static void permute_rows(float *dst, const float *W, int NG, int H, int K, int n
 
 static inline int active(const int32_t *len, int b, int t) { return len == NULL || t < len[b]; }
 
-/* out[r, :] += b1 (+ b2) over rows. */
-CLONES static void add_bias_rows(float *out, long rows, int G, const float *b1, const float *b2) {
-  if (!b1 && !b2) return;
-  for (long r = 0; r < rows; r++) {
-    float *o = out + r * G;
-    if (b1 && b2)
-      for (int j = 0; j < G; j++) o[j] = (o[j] + b1[j]) + b2[j];
-    else {
-      const float *b = b1 ? b1 : b2;
-      for (int j = 0; j < G; j++) o[j] += b[j];
-    }
-  }
-}
-
 /* seg[k] = (seg[k] + b1[k]) + b2[k] (either may be NULL): the input-side biases of one row's
- * units, added in the step's phase while the row is in cache (as add_bias_rows would, in
- * the same order, without a pass over all T·B rows). */
+ * units, added in the step's phase while the row is in cache (in the order of addBiasRows in
+ * kernels/recurrent/common.ts, without a pass over all T·B rows). */
 CLONES static void bias_seg(float *seg, const float *b1, const float *b2, int w) {
   if (b1 && b2)
     for (int k = 0; k < w; k++) seg[k] = (seg[k] + b1[k]) + b2[k];
@@ -243,6 +229,25 @@ static void gates_product(int dot, int NG, int B, int G, int H, const float *h, 
 
 /* Few rows: the dot-product path of the sgemm (AVX-512 only; elsewhere packing wins). */
 static int use_dot(int B) { return B <= 4 && strcmp(rc_isa(), "avx512") == 0; }
+
+/* The hidden side of a forward, prepared once per call: with a few rows (dot) W_hh is read
+ * as given; otherwise its rows are permuted by blocks of units (into perm) and packed.
+ * Returns dot. */
+static int prepare_hidden(int NG, int B, int H, const float *wHH, int nb, float *perm, void *packed) {
+  const int dot = use_dot(B);
+  if (!dot) {
+    permute_rows(perm, wHH, NG, H, H, nb);
+    rc_sgemm_pack_b(1, H, NG * H, perm, H, packed);
+  }
+  return dot;
+}
+
+/* Bytes of the scratch every gated forward carves: perm (G×H), packed W_hh, the step tile
+ * (B×G), and per thread the sgemm work area and a block-wide temporary. */
+static size_t forward_bytes(int B, int G, int H, const split *sp) {
+  return up64((size_t)G * H * 4) + up64(rc_sgemm_packed_bytes(H, G)) + up64((size_t)B * G * 4) +
+         (size_t)sp->n * (up64(rc_sgemm_work_bytes()) + up64((size_t)sp->nb * 4));
+}
 
 /* ---- LSTM pointwise pieces (units of one row) --------------------------------------- */
 
@@ -368,14 +373,12 @@ int rc_lstm_forward(float *hState, float *cState, float *gates, const float *x,
                      const float *bIH, const float *bHH, const int32_t *lengths,
                      int T, int B, int I, int H) {
   const int G = 4 * H;
-  if (T == 0 || B == 0) return 0;
-  if (H == 0) return 0;
+  if (T == 0 || B == 0 || H == 0) return 0;
   lstm_fwd_ctx c;
   memset(&c, 0, sizeof c);
   make_split(&c.sp, H, B * G * H);
   size_t wb = up64(rc_sgemm_work_bytes());
-  size_t need = up64((size_t)G * H * 4) + up64(rc_sgemm_packed_bytes(H, G)) + up64((size_t)B * G * 4) +
-                (size_t)c.sp.n * (wb + up64((size_t)c.sp.nb * 4));
+  size_t need = forward_bytes(B, G, H, &c.sp);
   for (int r = 0; r < c.sp.n; r++) need += 4 * up64(rc_sgemm_packed_bytes(I, c.sp.u1[r] - c.sp.u0[r]));
   if (!arena_reserve(need)) return -1; /* out of memory: the caller throws */
   carver cv = {0};
@@ -387,11 +390,7 @@ int rc_lstm_forward(float *hState, float *cState, float *gates, const float *x,
     c.tmp[t] = carve(&cv, (size_t)c.sp.nb * 4);
     for (int q = 0; q < 4; q++) c.packedIH[t][q] = carve(&cv, rc_sgemm_packed_bytes(I, c.sp.u1[t] - c.sp.u0[t]));
   }
-  c.dot = use_dot(B);
-  if (!c.dot) {
-    permute_rows(perm, wHH, 4, H, H, c.sp.nb);
-    rc_sgemm_pack_b(1, H, G, perm, H, packed);
-  }
+  c.dot = prepare_hidden(4, B, H, wHH, c.sp.nb, perm, packed);
   c.rows = wHH;
   c.T = T; c.B = B; c.H = H; c.G = G; c.len = lengths;
   c.hs = hState; c.cs = cState; c.gates = gates; c.h0 = h0; c.c0 = c0; c.packed = packed;
@@ -609,16 +608,12 @@ int rc_gru_forward(float *hState, float *gates, float *ghn, const float *x, cons
   const int G = 3 * H;
   if (T == 0 || B == 0) return 0;
   rc_sgemm(0, 1, T * B, G, I, 1.0f, x, I, wIH, I, 0.0f, gates, G);
-  if (H == 0) {
-    add_bias_rows(gates, (long)T * B, G, bIH, NULL);
-    return 0;
-  }
+  if (H == 0) return 0;
   gru_fwd_ctx c;
   memset(&c, 0, sizeof c);
   make_split(&c.sp, H, B * G * H);
   size_t wb = up64(rc_sgemm_work_bytes());
-  size_t need = up64((size_t)G * H * 4) + up64(rc_sgemm_packed_bytes(H, G)) + up64((size_t)B * G * 4) +
-                (size_t)c.sp.n * (wb + up64((size_t)c.sp.nb * 4));
+  size_t need = forward_bytes(B, G, H, &c.sp);
   if (!arena_reserve(need)) return -1; /* out of memory: the caller throws */
   carver cv = {0};
   float *perm = carve(&cv, (size_t)G * H * 4);
@@ -628,11 +623,7 @@ int rc_gru_forward(float *hState, float *gates, float *ghn, const float *x, cons
     c.work[t] = carve(&cv, wb);
     c.tmp[t] = carve(&cv, (size_t)c.sp.nb * 4);
   }
-  c.dot = use_dot(B);
-  if (!c.dot) {
-    permute_rows(perm, wHH, 3, H, H, c.sp.nb);
-    rc_sgemm_pack_b(1, H, G, perm, H, packed);
-  }
+  c.dot = prepare_hidden(3, B, H, wHH, c.sp.nb, perm, packed);
   c.rows = wHH;
   c.T = T; c.B = B; c.H = H; c.G = G; c.len = lengths;
   c.hs = hState; c.gates = gates; c.ghn = ghn; c.h0 = h0; c.bIH = bIH; c.bHH = bHH; c.packed = packed;
