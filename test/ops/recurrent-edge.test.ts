@@ -107,6 +107,20 @@ describe('sequence ops: edge cases', () => {
     expect(q.output.toArray()).toEqual(r.output.toArray());
   });
 
+  it.each(kinds)('%s: noGrad forwards reuse their scratch safely: larger then smaller calls, with and without lengths, each result kept intact', (kind) => {
+    // Under noGrad the gates (and LSTM cell states) live in a reused buffer; outputs must not.
+    const cases: Case[] = [{ T: 6, B: 3, I: 4, H: 5 }, { T: 2, B: 2, I: 4, H: 5 }, { T: 5, B: 3, I: 4, H: 7 }];
+    const opts = (c: Case, i: number) => (i === 1 ? { lengths: [c.T, 1, c.T].slice(0, c.B) } : {});
+    const withGrad = cases.map((c, i) => fused(kind, makeParams(kind, c, 10 + i, 'float32'), opts(c, i)));
+    const noGradRuns = cases.map((c, i) => noGrad(() => fused(kind, makeParams(kind, c, 10 + i, 'float32'), opts(c, i))));
+    noGradRuns.forEach((q, i) => {
+      const r = withGrad[i] as ReturnType<typeof fused>;
+      expect(q.output.toArray(), `case ${i} output`).toEqual(r.output.toArray());
+      expect(q.hN.toArray(), `case ${i} hN`).toEqual(r.hN.toArray());
+      if (r.cN) expect(q.cN?.toArray(), `case ${i} cN`).toEqual(r.cN.toArray());
+    });
+  });
+
   it('stepGrads is called once per backward, after the gradients are known', () => {
     const p = makeParams('lstm', { T: 3, B: 2, I: 2, H: 3, P: 2 });
     const calls: number[][] = [];
