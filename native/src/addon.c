@@ -254,7 +254,7 @@ static int get_dims(args_t *a, size_t i, int64_t *T, int64_t *B, int64_t *I, int
 
 static napi_value js_lstm_forward(napi_env env, napi_callback_info info) {
   args_t a = {env, "lstmForward", {0}, 0, 0};
-  if (!get_args(&a, info, 15)) return NULL;
+  if (!get_args(&a, info, 16)) return NULL;
   int64_t T, B, I, H;
   if (!get_dims(&a, 11, &T, &B, &I, &H)) return NULL;
   int64_t G = 4 * H, TB = T * B;
@@ -263,9 +263,10 @@ static napi_value js_lstm_forward(napi_env env, napi_callback_info info) {
   float *wIH = F32(6, "wIH", G * I), *wHH = F32(7, "wHH", G * H);
   float *bIH = F32N(8, "bIH", G), *bHH = F32N(9, "bHH", G);
   int32_t *len = I32N(10, "lengths", B);
+  int save = get_bool(&a, 15, "saveGates");
   if (a.failed) return NULL;
   pthread_mutex_lock(&lock);
-  int rc = rc_lstm_forward(hs, cs, gates, x, h0, c0, wIH, wHH, bIH, bHH, len, (int)T, (int)B, (int)I, (int)H);
+  int rc = rc_lstm_forward(hs, cs, gates, x, h0, c0, wIH, wHH, bIH, bHH, len, (int)T, (int)B, (int)I, (int)H, save);
   pthread_mutex_unlock(&lock);
   if (rc != 0) {
     fail(&a, 1, "out of memory for the scratch of T = %lld, B = %lld, H = %lld", (long long)T, (long long)B, (long long)H);

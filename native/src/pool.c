@@ -5,9 +5,10 @@
  * Each worker has its own mailbox (task + generation counter on its own cache line), so
  * a call wakes exactly the workers it needs and a lagging worker can never read a task
  * meant for a later call. A parked worker first spins on its generation counter for
- * ~SPIN_NS (a task issued right after the previous one — the common case in a training
- * loop — then starts in well under a microsecond), then sleeps on a condition variable
- * so an idle pool burns no CPU. The caller runs tid 0 itself and spins on a shared
+ * spin_ns (a task issued right after the previous one — the common case in a training
+ * loop, or the next request of an inference loop — then starts in well under a
+ * microsecond instead of the tens of microseconds a wake-up takes in a VM), then sleeps
+ * on a condition variable so an idle pool burns no CPU. The caller runs tid 0 itself and spins on a shared
  * "pending" counter for the others, since they are running by then.
  *
  * Calls from a second OS thread while the pool is busy, and calls from inside a task,
@@ -35,8 +36,20 @@
 #define RC_MAX_THREADS 64
 #define RC_DEFAULT_MAX 8
 /* How long an idle worker spins before sleeping: long enough to bridge the gap between
- * back-to-back products, short enough not to steal a core for long from other work. */
-#define SPIN_NS 50000L
+ * back-to-back kernels (the JavaScript of a layer's forward between two sequences is
+ * 0.1-0.5 ms), short enough not to steal a core for long from other work. 0.5 ms by
+ * default; RECURRENT_SPIN_US overrides it (0: sleep at once). */
+#define SPIN_NS_DEFAULT 500000L
+static long spin_ns = -1;
+
+static long spin_setting(void) {
+  const char *env = getenv("RECURRENT_SPIN_US");
+  if (env && *env) {
+    long us = atol(env);
+    if (us >= 0) return (us > 1000000L ? 1000000L : us) * 1000L;
+  }
+  return SPIN_NS_DEFAULT;
+}
 /* How long a thread waiting for its team (end of rc_parallel, barriers) spins between
  * sched_yield calls. */
 #define WAIT_SPIN_NS 20000L
@@ -117,7 +130,7 @@ static void *worker_main(void *arg) {
   for (;;) {
     /* Wait for a new generation: spin first, then sleep. */
     if (atomic_load_explicit(&w->gen, memory_order_acquire) == seen) {
-      long deadline = now_ns() + SPIN_NS;
+      long deadline = now_ns() + spin_ns;
       int i = 0;
       while (atomic_load_explicit(&w->gen, memory_order_acquire) == seen) {
         cpu_relax();
@@ -167,6 +180,7 @@ static void resize_locked(int n) {
     free(w);
     workers[--nworkers] = NULL;
   }
+  if (spin_ns < 0) spin_ns = spin_setting(); /* read before the first worker starts */
   while (nworkers < n - 1) {
     worker_t *w;
     if (posix_memalign((void **)&w, 64, sizeof *w)) return;

@@ -2,21 +2,24 @@
  * Fused recurrent kernels: one call runs a whole sequence (one layer, one direction),
  * forward or backward, with the semantics of src/kernels/recurrent/{lstm,gru,rnn}.ts.
  *
- * Design (the same for the three cells; NG gates per hidden unit, G = NG·H):
- *  - The input side of every step is one large multi-threaded gemm before the loop
- *    (X·W_ihᵀ over all T·B rows), and in backward the weight gradients are batched over
- *    all steps into three large gemms after it.
+ * Design (NG gates per hidden unit, G = NG·H):
  *  - The recurrence runs inside ONE rc_parallel call for the whole sequence. The hidden
  *    units are split among the threads in blocks of nb = rc_sgemm_nr() units; a thread owns
- *    its units for every gate. W_hh is packed once per call with its rows permuted so that
- *    a thread's gate columns are contiguous (block of units u0…u0+w: the w rows of gate 0,
- *    then of gate 1, …), so each step is, per thread, one gemm over its own column range of
- *    the packed weights (hot in that core's cache across steps) followed by the gate
- *    nonlinearities and the cell update of its units on the gemm's output while it is
- *    still in cache (the epilogue). One barrier per step: step t+1 reads all of h_t.
- *  - Backward: per step, the pointwise gate gradients of the thread's units, a barrier,
- *    then ∂L/∂h_{t−1} for the thread's units (columns of W_hh, packed once) — the units a
- *    thread writes are the units it reads at the next step, so again one barrier per step.
+ *    its units for every gate. The weights are packed once per call with their rows
+ *    permuted so that a range's gate columns are contiguous (block of units u0…u0+w: the w
+ *    rows of gate 0, then of gate 1, …), so each step is, per range, one gemm over its own
+ *    columns of the packed weights (hot in that core's cache across steps) followed by the
+ *    gate nonlinearities and the cell update of its units on the gemm's output while it is
+ *    still in cache (the epilogue). Steps are phases of a scheduler (sched_run) in which
+ *    each range is claimed once; step t+1 starts when every range of step t is done.
+ *  - LSTM forward: the input side is computed by chunks of steps into a ring of
+ *    pre-activation tiles (see the LSTM forward section); the gates are written only when
+ *    saved for backward. GRU and RNN forwards: the input side of all steps is one
+ *    multi-threaded gemm into `gates` before the loop; with a batch ≤ 4 on AVX-512 the step
+ *    product is dot products on W_hh's rows.
+ *  - Backward: per step, the pointwise gate gradients of the thread's units, then
+ *    ∂L/∂h_{t−1} for the thread's units (columns of W_hh, packed once); the weight
+ *    gradients are batched over all steps into large gemms after the loop.
  * No allocation per step: the scratch is a grow-only arena (rc_seq_scratch_bytes).
  * The addon serialises calls (one at a time per process), so the arena needs no lock.
  */
@@ -28,6 +31,17 @@
 #include <string.h>
 
 #define MAX_THREADS 64
+
+/* -DRC_SEQ_PROF: cycles per thread in each part of the LSTM forward (native/test/bench_seq). */
+#ifdef RC_SEQ_PROF
+#include <x86intrin.h>
+unsigned long long rc_prof[MAX_THREADS][4]; /* input chunk, step product, epilogue, waiting */
+#define PROF_T(v) unsigned long long v = __rdtsc()
+#define PROF_ADD(tid, i, t0) (rc_prof[tid][i] += __rdtsc() - (t0))
+#else
+#define PROF_T(v) (void)0
+#define PROF_ADD(tid, i, t0) (void)0
+#endif
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
 /* Pointwise loops without calls: let GCC build AVX-512/AVX2 clones chosen at load time. */
@@ -116,36 +130,49 @@ static void make_split(split *s, int H, int stepMacs) {
 #define cpu_relax() ((void)0)
 #endif
 
-typedef struct {
-  atomic_int claimed[MAX_THREADS]; /* last phase claimed, per range */
-  atomic_long completed;           /* ranges completed, all phases */
-  int nranges, nphases;
-} sched_t;
-
 typedef void (*phase_fn)(void *ctx, int phase, int range, int tid);
 
-static void sched_init(sched_t *s, int nranges, int nphases) {
-  for (int r = 0; r < nranges; r++) atomic_init(&s->claimed[r], -1);
+typedef struct {
+  atomic_int claimed[MAX_THREADS]; /* last phase claimed, per range */
+  atomic_int ready[MAX_THREADS];   /* last phase whose `after` work is done, per range */
+  atomic_long completed;           /* ranges completed, all phases */
+  int nranges, nphases;
+  phase_fn after; /* or NULL: work of a range that the next phase of the OTHER ranges does not wait for */
+} sched_t;
+
+static void sched_init(sched_t *s, int nranges, int nphases, phase_fn after) {
+  for (int r = 0; r < nranges; r++) atomic_init(&s->claimed[r], -1), atomic_init(&s->ready[r], -1);
   atomic_init(&s->completed, 0);
   s->nranges = nranges;
   s->nphases = nphases;
+  s->after = after;
 }
 
+/* A range's `after` work of phase ph runs once the range counts as completed (the other
+ * ranges may go on to phase ph+1), and the range itself is claimable for ph+1 only once it
+ * is done (its thread does it before looking for the next phase, so normally it keeps it). */
 static void sched_run(sched_t *s, phase_fn fn, void *ctx, int tid) {
   const int n = s->nranges;
   for (int ph = 0; ph < s->nphases; ph++) {
     const long need = (long)ph * n;
+    PROF_T(w0);
     for (int i = 0; atomic_load_explicit(&s->completed, memory_order_acquire) < need; i++) {
       if (i < 2000) cpu_relax();
       else sched_yield();
     }
+    PROF_ADD(tid, 3, w0);
     for (int k = 0; k < n; k++) {
       int r = (tid + k) % n;
       int expect = ph - 1;
       if (atomic_load_explicit(&s->claimed[r], memory_order_relaxed) != expect) continue;
+      if (s->after && atomic_load_explicit(&s->ready[r], memory_order_acquire) != expect) continue;
       if (!atomic_compare_exchange_strong(&s->claimed[r], &expect, ph)) continue;
       fn(ctx, ph, r, tid);
       atomic_fetch_add_explicit(&s->completed, 1, memory_order_acq_rel);
+      if (s->after) {
+        s->after(ctx, ph, r, tid);
+        atomic_store_explicit(&s->ready[r], ph, memory_order_release);
+      }
     }
   }
 }
@@ -251,28 +278,6 @@ static size_t forward_bytes(int B, int G, int H, const split *sp) {
 
 /* ---- LSTM pointwise pieces (units of one row) --------------------------------------- */
 
-/* i, f, o = σ, g = tanh of (gates + gh) in place; c = f·cPrev + i·g; m = o·tanh(c). */
-CLONES static void lstm_cell(float *c, float *m, const float *gi, const float *gf, const float *gg,
-                             const float *go, const float *cPrev, const float *tc, int w, int phase) {
-  if (phase == 0) {
-    for (int k = 0; k < w; k++) c[k] = gf[k] * cPrev[k] + gi[k] * gg[k];
-  } else {
-    for (int k = 0; k < w; k++) m[k] = go[k] * tc[k];
-  }
-}
-
-static void lstm_fwd_units(const vm_kernels *vm, float *g, int H, const float *gh, int ghStride,
-                           float *c, float *m, const float *cPrev, int w, float *tmp) {
-  /* g: the row's gates at unit ua (gate q at g + q·H); gh: hidden side of gate q at gh + q·ghStride, or NULL. */
-  vm->sigmoid(g, g, gh, w);
-  vm->sigmoid(g + H, g + H, gh ? gh + ghStride : NULL, w);
-  vm->tanh(g + 2 * H, g + 2 * H, gh ? gh + 2 * ghStride : NULL, w);
-  vm->sigmoid(g + 3 * H, g + 3 * H, gh ? gh + 3 * ghStride : NULL, w);
-  lstm_cell(c, m, g, g + H, g + 2 * H, g + 3 * H, cPrev, NULL, w, 0);
-  vm->tanh(tmp, c, NULL, w);
-  lstm_cell(c, m, g, g + H, g + 2 * H, g + 3 * H, cPrev, tmp, w, 1);
-}
-
 CLONES static void lstm_bwd_units(float *dg, int H, float *dc, const float *dm, const float *g,
                                   const float *tc, const float *cPrev, int w) {
   const float *gi = g, *gf = g + H, *gg = g + 2 * H, *go = g + 3 * H;
@@ -287,80 +292,125 @@ CLONES static void lstm_bwd_units(float *dg, int H, float *dc, const float *dm, 
   }
 }
 
-/* ---- LSTM forward ------------------------------------------------------------------- */
+/* ---- LSTM forward ------------------------------------------------------------------- *
+ * W_ih and W_hh are both permuted and packed by ranges of units, in phase 0 by the range's
+ * thread. The pre-activations of a step are a tile (B × G) in a ring of `chunk` tiles: the
+ * input side x_t·W_ihᵀ of `chunk` steps at once (chunk·B ≥ 32 rows, so that a small batch
+ * still makes an efficient product; one step for B ≥ 32) with the biases, then per step the
+ * hidden side h_{t−1}·W_hhᵀ accumulated on the step's tile (beta = 1). The pre-activations
+ * never leave the core's cache; `gates` is written only with the activations, and only when
+ * they are saved for backward. A range's next input chunk is computed in the scheduler's
+ * `after` slot, while the other ranges may still be in the step (it does not depend on
+ * them). The epilogue is one pass of vm.lstm_cell per row and block of units. */
 
 typedef struct {
-  int T, B, H, G;
+  int T, B, H, G, I;
   const int32_t *len;
-  float *hs, *cs, *gates, *tile;
+  float *hs, *cs, *gates;
+  int save; /* write the activations (pre-activations on inactive rows) to gates */
   const float *h0, *c0, *bIH, *bHH;
-  const float *x, *wIH; /* the input side, computed chunk by chunk in the phases */
-  int I, chunk;
-  void *packedIH[MAX_THREADS][4]; /* per range and gate: its rows of W_ih, packed once per call */
-  const void *packed;
-  const float *rows; /* W_hh (G×H) as given, for the few-rows product */
-  int dot;           /* few rows: dot products against `rows` instead of the packed weights */
+  const float *x, *wIH, *wHH;
+  float *perm[MAX_THREADS];  /* per range: a partial block's permuted rows (scratch of the packing) */
+  void *packedIH, *packedHH; /* both operands, packed by ranges of units in phase 0 */
+  float *ring;               /* chunk tiles of B × G pre-activations */
+  int chunk;
   split sp;
   sched_t sch;
   vm_kernels vm;
   void *work[MAX_THREADS];
-  float *tmp[MAX_THREADS];
 } lstm_fwd_ctx;
+
+/* Rows of W (NG·H × K) for the units [u0, u1) packed as the B operand of
+ * rc_sgemm_packed_cols in the permuted layout of permute_rows: columns [NG·u0, NG·u1).
+ * u0 is a multiple of nb = the packing's panel width, so a full block's gate is exactly one
+ * panel, packed straight from W's rows; a partial last block goes through perm. */
+static void pack_range(float *perm, void *packed, const float *W, int NG, int H, int K, int nb, int u0, int u1) {
+  for (int ua = u0; ua < u1; ua += nb) {
+    int w = H - ua < nb ? H - ua : nb;
+    float *dst = (float *)packed + (size_t)NG * ua * K;
+    if (w == nb) {
+      for (int g = 0; g < NG; g++) rc_sgemm_pack_b(1, K, w, W + (size_t)(g * H + ua) * K, K, dst + (size_t)g * w * K);
+      continue;
+    }
+    for (int g = 0; g < NG; g++)
+      for (int k = 0; k < w; k++)
+        memcpy(perm + (size_t)(g * w + k) * K, W + (size_t)(g * H + ua + k) * K, (size_t)K * sizeof(float));
+    rc_sgemm_pack_b(1, K, NG * w, perm, K, dst);
+  }
+}
+
+static float *lstm_tile(const lstm_fwd_ctx *x, int t) { return x->ring + (size_t)(t % x->chunk) * x->B * x->G; }
+
+/* The input side of steps [t0, t0 + chunk) for units [u0, u1), with the biases, into their tiles. */
+static void lstm_input_chunk(lstm_fwd_ctx *x, int t0, int u0, int u1, int tid) {
+  const int B = x->B, G = x->G, H = x->H, nb = x->sp.nb;
+  const int rows = (x->T - t0 < x->chunk ? x->T - t0 : x->chunk) * B;
+  float *tile = lstm_tile(x, t0);
+  if (x->I > 0)
+    rc_sgemm_packed_cols(0, rows, G, x->I, 1.0f, x->x + (size_t)t0 * B * x->I, x->I, x->packedIH, 4 * u0, 4 * u1, 0.0f,
+                         tile, G, x->work[tid]);
+  else
+    for (int i = 0; i < rows; i++) memset(tile + (size_t)i * G + 4 * u0, 0, (size_t)4 * (u1 - u0) * 4);
+  if (!x->bIH && !x->bHH) return;
+  for (int i = 0; i < rows; i++)
+    for (int ua = u0; ua < u1; ua += nb) {
+      int w = u1 - ua < nb ? u1 - ua : nb;
+      for (int q = 0; q < 4; q++)
+        bias_seg(tile + (size_t)i * G + 4 * ua + q * w, x->bIH ? x->bIH + q * H + ua : NULL,
+                 x->bHH ? x->bHH + q * H + ua : NULL, w);
+    }
+}
 
 static void lstm_fwd_phase(void *p, int t, int r, int tid) {
   lstm_fwd_ctx *x = p;
   const int B = x->B, H = x->H, G = x->G, nb = x->sp.nb;
   const int u0 = x->sp.u0[r], u1 = x->sp.u1[r];
-  if (t % x->chunk == 0 && u1 > u0) {
-    /* Input side of the next `chunk` steps for this range's units (4 gate segments):
-     * computed here rather than in one product over all T·B rows up front, so the rows are
-     * still in this core's cache when their steps come, instead of 4·T·B·H floats making
-     * a round trip through memory. */
-    const int steps = x->T - t < x->chunk ? x->T - t : x->chunk;
-    /* This range's rows of W_ih, packed once per call, in the first phase (by whichever
-     * thread runs it: the packing is parallel too; later phases happen after it). */
-    if (t == 0 && x->I > 0)
-      for (int q = 0; q < 4; q++)
-        rc_sgemm_pack_b(1, x->I, u1 - u0, x->wIH + ((size_t)q * H + u0) * x->I, x->I, x->packedIH[r][q]);
-    for (int q = 0; q < 4; q++) {
-      float *dst = x->gates + (size_t)t * B * G + (size_t)q * H + u0;
-      if (x->I == 0) {
-        for (int i = 0; i < steps * B; i++) memset(dst + (size_t)i * G, 0, (size_t)(u1 - u0) * 4);
-      } else {
-        rc_sgemm_packed_cols(0, steps * B, u1 - u0, x->I, 1.0f, x->x + (size_t)t * B * x->I, x->I,
-                             x->packedIH[r][q], 0, u1 - u0, 0.0f, dst, G, x->work[tid]);
-      }
-    }
+  if (u1 <= u0) return;
+  PROF_T(p0);
+  if (t == 0) {
+    if (x->I > 0) pack_range(x->perm[r], x->packedIH, x->wIH, 4, H, x->I, nb, u0, u1);
+    pack_range(x->perm[r], x->packedHH, x->wHH, 4, H, H, nb, u0, u1);
+    lstm_input_chunk(x, 0, u0, u1, tid);
   }
+  PROF_ADD(tid, 0, p0);
   const float *hp = t ? x->hs + (size_t)(t - 1) * B * H : x->h0;
   const float *cp = t ? x->cs + (size_t)(t - 1) * B * H : x->c0;
-  if (u1 > u0)
-    gates_product(x->dot, 4, B, G, H, hp, x->rows, x->packed, u0, u1, x->tile, x->work[tid]);
+  float *tile = lstm_tile(x, t);
+  PROF_T(p1);
+  rc_sgemm_packed_cols(0, B, G, H, 1.0f, hp, H, x->packedHH, 4 * u0, 4 * u1, 1.0f, tile, G, x->work[tid]);
+  PROF_ADD(tid, 1, p1);
+  PROF_T(p2);
   for (int b = 0; b < B; b++) {
     float *g = x->gates + ((size_t)t * B + b) * G;
-    const float *tr = x->tile + (size_t)b * G;
+    const float *tr = tile + (size_t)b * G;
     float *c = x->cs + ((size_t)t * B + b) * H, *h = x->hs + ((size_t)t * B + b) * H;
     const float *cpr = cp + (size_t)b * H, *hpr = hp + (size_t)b * H;
-    if (x->bIH || x->bHH)
-      for (int q = 0; q < 4; q++)
-        bias_seg(g + q * H + u0, x->bIH ? x->bIH + q * H + u0 : NULL, x->bHH ? x->bHH + q * H + u0 : NULL, u1 - u0);
     if (!active(x->len, b, t)) {
-      /* Pre-activations stay in gates (as the step-by-step loop leaves them); state carried. */
-      for (int ua = u0; ua < u1; ua += nb) {
-        int w = u1 - ua < nb ? u1 - ua : nb;
-        const float *gh = x->dot ? tr + ua : tr + 4 * ua;
-        const int ghs = x->dot ? H : w;
-        for (int q = 0; q < 4; q++) add_into(g + q * H + ua, gh + q * ghs, w);
-      }
+      /* The state is carried; the pre-activations are saved (as the step-by-step loop leaves them). */
+      if (x->save)
+        for (int ua = u0; ua < u1; ua += nb) {
+          int w = u1 - ua < nb ? u1 - ua : nb;
+          for (int q = 0; q < 4; q++) memcpy(g + q * H + ua, tr + 4 * ua + q * w, (size_t)w * 4);
+        }
       memcpy(c + u0, cpr + u0, (size_t)(u1 - u0) * sizeof(float));
       memcpy(h + u0, hpr + u0, (size_t)(u1 - u0) * sizeof(float));
       continue;
     }
     for (int ua = u0; ua < u1; ua += nb) {
       int w = u1 - ua < nb ? u1 - ua : nb;
-      lstm_fwd_units(&x->vm, g + ua, H, x->dot ? tr + ua : tr + 4 * ua, x->dot ? H : w, c + ua, h + ua, cpr + ua, w, x->tmp[tid]);
+      x->vm.lstm_cell(tr + 4 * ua, w, NULL, 0, cpr + ua, c + ua, h + ua, x->save ? g + ua : NULL, H, w);
     }
   }
+  PROF_ADD(tid, 2, p2);
+}
+
+/* After a range's step t: the input side of its next chunk when one starts at t+1. */
+static void lstm_fwd_after(void *p, int t, int r, int tid) {
+  lstm_fwd_ctx *x = p;
+  if (t + 1 >= x->T || (t + 1) % x->chunk != 0 || x->sp.u1[r] <= x->sp.u0[r]) return;
+  PROF_T(p3);
+  lstm_input_chunk(x, t + 1, x->sp.u0[r], x->sp.u1[r], tid);
+  PROF_ADD(tid, 0, p3);
 }
 
 static void lstm_fwd_task(void *p, int tid, int nt) {
@@ -371,41 +421,31 @@ static void lstm_fwd_task(void *p, int tid, int nt) {
 int rc_lstm_forward(float *hState, float *cState, float *gates, const float *x,
                      const float *h0, const float *c0, const float *wIH, const float *wHH,
                      const float *bIH, const float *bHH, const int32_t *lengths,
-                     int T, int B, int I, int H) {
+                     int T, int B, int I, int H, int saveGates) {
   const int G = 4 * H;
   if (T == 0 || B == 0 || H == 0) return 0;
   lstm_fwd_ctx c;
   memset(&c, 0, sizeof c);
   make_split(&c.sp, H, B * G * H);
+  /* Steps per input chunk: at least 32 rows for the input product. */
+  c.chunk = B >= 32 ? 1 : (32 + B - 1) / B;
+  if (c.chunk > T) c.chunk = T;
   size_t wb = up64(rc_sgemm_work_bytes());
-  size_t need = forward_bytes(B, G, H, &c.sp);
-  for (int r = 0; r < c.sp.n; r++) need += 4 * up64(rc_sgemm_packed_bytes(I, c.sp.u1[r] - c.sp.u0[r]));
+  size_t pb = up64((size_t)4 * c.sp.nb * (I > H ? I : H) * 4);
+  size_t need = up64((size_t)c.chunk * B * G * 4) + (size_t)c.sp.n * (wb + pb) + up64(rc_sgemm_packed_bytes(I, G)) +
+                up64(rc_sgemm_packed_bytes(H, G));
   if (!arena_reserve(need)) return -1; /* out of memory: the caller throws */
   carver cv = {0};
-  float *perm = carve(&cv, (size_t)G * H * 4);
-  void *packed = carve(&cv, rc_sgemm_packed_bytes(H, G));
-  c.tile = carve(&cv, (size_t)B * G * 4);
-  for (int t = 0; t < c.sp.n; t++) {
-    c.work[t] = carve(&cv, wb);
-    c.tmp[t] = carve(&cv, (size_t)c.sp.nb * 4);
-    for (int q = 0; q < 4; q++) c.packedIH[t][q] = carve(&cv, rc_sgemm_packed_bytes(I, c.sp.u1[t] - c.sp.u0[t]));
-  }
-  c.dot = prepare_hidden(4, B, H, wHH, c.sp.nb, perm, packed);
-  c.rows = wHH;
-  c.T = T; c.B = B; c.H = H; c.G = G; c.len = lengths;
-  c.hs = hState; c.cs = cState; c.gates = gates; c.h0 = h0; c.c0 = c0; c.packed = packed;
-  c.bIH = bIH; c.bHH = bHH; /* added to each step's rows in its phase */
-  c.x = x; c.wIH = wIH; c.I = I;
-
-  /* Steps per input chunk: about 256 KiB of gate rows per range, so that they, the range's
-   * slices of W_hh and W_ih stay in a core's L2 (1.25 MiB here) together. */
-  {
-    long perStep = (long)B * 4 * (c.sp.u1[0] - c.sp.u0[0]) * 4;
-    long ch = perStep > 0 ? (256L * 1024) / perStep : T;
-    c.chunk = ch < 1 ? 1 : ch > T ? T : (int)ch;
-  }
+  c.ring = carve(&cv, (size_t)c.chunk * B * G * 4);
+  for (int t = 0; t < c.sp.n; t++) c.work[t] = carve(&cv, wb), c.perm[t] = carve(&cv, pb);
+  c.packedIH = carve(&cv, rc_sgemm_packed_bytes(I, G));
+  c.packedHH = carve(&cv, rc_sgemm_packed_bytes(H, G));
+  c.T = T; c.B = B; c.H = H; c.G = G; c.I = I; c.len = lengths;
+  c.hs = hState; c.cs = cState; c.gates = gates; c.save = saveGates;
+  c.h0 = h0; c.c0 = c0; c.bIH = bIH; c.bHH = bHH;
+  c.x = x; c.wIH = wIH; c.wHH = wHH;
   vm_select(&c.vm);
-  sched_init(&c.sch, c.sp.n, T);
+  sched_init(&c.sch, c.sp.n, T, lstm_fwd_after);
   rc_parallel(lstm_fwd_task, &c, c.sp.n);
   return 0;
 }
@@ -497,7 +537,7 @@ int rc_lstm_backward(float *dx, float *dh0, float *dc0, float *dwIH, float *dwHH
     c.T = T; c.B = B; c.H = H; c.G = G; c.len = lengths;
     c.dhSteps = dhSteps; c.dhOut = dhOut; c.gates = gates; c.cs = cState; c.c0 = c0; c.packedW = packedW;
     vm_select(&c.vm);
-    sched_init(&c.sch, c.sp.n, T + 1);
+    sched_init(&c.sch, c.sp.n, T + 1, NULL);
     rc_parallel(lstm_bwd_task, &c, c.sp.n);
     const long TB = (long)T * B;
     rc_sgemm(1, 0, G, I, (int)TB, 1.0f, c.dG, G, x, I, 1.0f, dwIH, I);
@@ -628,7 +668,7 @@ int rc_gru_forward(float *hState, float *gates, float *ghn, const float *x, cons
   c.T = T; c.B = B; c.H = H; c.G = G; c.len = lengths;
   c.hs = hState; c.gates = gates; c.ghn = ghn; c.h0 = h0; c.bIH = bIH; c.bHH = bHH; c.packed = packed;
   vm_select(&c.vm);
-  sched_init(&c.sch, c.sp.n, T);
+  sched_init(&c.sch, c.sp.n, T, NULL);
   rc_parallel(gru_fwd_task, &c, c.sp.n);
   return 0;
 }
@@ -718,7 +758,7 @@ int rc_gru_backward(float *dx, float *dh0, float *dwIH, float *dwHH, float *dbIH
     rc_sgemm_pack_b(0, G, H, wHH, H, packedW);
     c.T = T; c.B = B; c.H = H; c.G = G; c.len = lengths;
     c.dhSteps = dhSteps; c.dhOut = dhOut; c.gates = gates; c.ghn = ghn; c.hs = hState; c.h0 = h0; c.packedW = packedW;
-    sched_init(&c.sch, c.sp.n, T + 1);
+    sched_init(&c.sch, c.sp.n, T + 1, NULL);
     rc_parallel(gru_bwd_task, &c, c.sp.n);
     const long TB = (long)T * B;
     rc_sgemm(1, 0, G, I, (int)TB, 1.0f, c.dGx, G, x, I, 1.0f, dwIH, I);
@@ -810,7 +850,7 @@ int rc_rnn_forward(float *hState, const float *x, const float *h0, const float *
   c.T = T; c.B = B; c.H = H; c.relu = relu; c.len = lengths; c.hs = hState; c.h0 = h0; c.packed = packed;
   c.bIH = bIH; c.bHH = bHH;
   vm_select(&c.vm);
-  sched_init(&c.sch, c.sp.n, T);
+  sched_init(&c.sch, c.sp.n, T, NULL);
   rc_parallel(rnn_fwd_task, &c, c.sp.n);
   return 0;
 }
@@ -884,7 +924,7 @@ int rc_rnn_backward(float *dx, float *dh0, float *dwIH, float *dwHH, float *dbIH
     rc_sgemm_pack_b(0, H, H, wHH, H, packedW);
     c.T = T; c.B = B; c.H = H; c.relu = relu; c.len = lengths;
     c.dhSteps = dhSteps; c.dhOut = dhOut; c.hs = hState; c.packedW = packedW;
-    sched_init(&c.sch, c.sp.n, T + 1);
+    sched_init(&c.sch, c.sp.n, T + 1, NULL);
     rc_parallel(rnn_bwd_task, &c, c.sp.n);
     const long TB = (long)T * B;
     rc_sgemm(1, 0, H, I, (int)TB, 1.0f, c.dPre, H, x, I, 1.0f, dwIH, I);
@@ -908,14 +948,10 @@ static vm_kernels step_vm(void) {
 void rc_lstm_gates_forward(float *gates, float *c, float *m, const float *cPrev,
                            const int32_t *lengths, int t, int B, int H) {
   vm_kernels vm = step_vm();
-  float tmp[256];
   for (int b = 0; b < B; b++) {
     if (!active(lengths, b, t)) continue;
-    for (int ua = 0; ua < H; ua += 256) {
-      int w = H - ua < 256 ? H - ua : 256;
-      lstm_fwd_units(&vm, gates + (size_t)b * 4 * H + ua, H, NULL, 0, c + (size_t)b * H + ua, m + (size_t)b * H + ua,
-                     cPrev + (size_t)b * H + ua, w, tmp);
-    }
+    float *g = gates + (size_t)b * 4 * H;
+    vm.lstm_cell(g, H, NULL, 0, cPrev + (size_t)b * H, c + (size_t)b * H, m + (size_t)b * H, g, H, H);
   }
 }
 

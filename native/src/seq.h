@@ -16,7 +16,7 @@
 int rc_lstm_forward(float *hState, float *cState, float *gates, const float *x,
                      const float *h0, const float *c0, const float *wIH, const float *wHH,
                      const float *bIH, const float *bHH, const int32_t *lengths,
-                     int T, int B, int I, int H);
+                     int T, int B, int I, int H, int saveGates);
 int rc_lstm_backward(float *dx, float *dh0, float *dc0, float *dwIH, float *dwHH,
                       float *dbIH, float *dbHH, float *dhSteps, const float *dhOut,
                       const float *dhN, const float *dcN, const float *hState,

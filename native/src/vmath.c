@@ -61,6 +61,24 @@ static void tanh_generic(float *y, const float *a, const float *b, int n) {
   }
 }
 
+/* The LSTM cell of w units in one pass (see vmath.h): pre-activations a (+ b) of gates
+ * i, f, g, o at a + q·as (b + q·bs); the activations go to save + q·ss if save is given
+ * (save may alias a). The same operations, in the same order, in every width. */
+static void lstm_cell_generic(const float *a, int as, const float *b, int bs, const float *cPrev,
+                              float *c, float *h, float *save, int ss, int w) {
+  for (int k = 0; k < w; k++) {
+    float xi = a[k], xf = a[as + k], xg = a[2 * as + k], xo = a[3 * as + k];
+    if (b) xi += b[k], xf += b[bs + k], xg += b[2 * bs + k], xo += b[3 * bs + k];
+    float gi = 1.0f / (1.0f + s_exp(-xi)), gf = 1.0f / (1.0f + s_exp(-xf)), go = 1.0f / (1.0f + s_exp(-xo));
+    float e = s_exp(xg + xg), gg = 1.0f - 2.0f / (e + 1.0f);
+    float cn = __builtin_fmaf(gi, gg, gf * cPrev[k]);
+    float et = s_exp(cn + cn), tc = 1.0f - 2.0f / (et + 1.0f);
+    c[k] = cn;
+    h[k] = go * tc;
+    if (save) save[k] = gi, save[ss + k] = gf, save[2 * ss + k] = gg, save[3 * ss + k] = go;
+  }
+}
+
 #ifdef RC_X86
 /* ---- AVX2 + FMA (8 lanes) -------------------------------------------------------- */
 
@@ -116,6 +134,42 @@ T_AVX2 static inline __m256 v8_tanh(__m256 x) {
 ARRAY_AVX2(sigmoid_avx2, v8_sigmoid)
 ARRAY_AVX2(tanh_avx2, v8_tanh)
 
+T_AVX2 static inline void v8_lstm_cell(const float *a, int as, const float *b, int bs, const float *cPrev,
+                                       float *c, float *h, float *save, int ss, int k) {
+  __m256 gi = v8_sigmoid(v8_load(a, b, k)), gf = v8_sigmoid(v8_load(a + as, b ? b + bs : NULL, k));
+  __m256 gg = v8_tanh(v8_load(a + 2 * as, b ? b + 2 * bs : NULL, k));
+  __m256 go = v8_sigmoid(v8_load(a + 3 * as, b ? b + 3 * bs : NULL, k));
+  __m256 cn = _mm256_fmadd_ps(gi, gg, _mm256_mul_ps(gf, _mm256_loadu_ps(cPrev + k)));
+  _mm256_storeu_ps(c + k, cn);
+  _mm256_storeu_ps(h + k, _mm256_mul_ps(go, v8_tanh(cn)));
+  if (save) {
+    _mm256_storeu_ps(save + k, gi);
+    _mm256_storeu_ps(save + ss + k, gf);
+    _mm256_storeu_ps(save + 2 * ss + k, gg);
+    _mm256_storeu_ps(save + 3 * ss + k, go);
+  }
+}
+
+T_AVX2 static void lstm_cell_avx2(const float *a, int as, const float *b, int bs, const float *cPrev,
+                                  float *c, float *h, float *save, int ss, int w) {
+  int k = 0;
+  for (; k + 8 <= w; k += 8) v8_lstm_cell(a, as, b, bs, cPrev, c, h, save, ss, k);
+  if (k < w) { /* the tail through a full vector, staged in 8-wide rows */
+    const int n = w - k;
+    float ta[4][8] = {{0}}, tb[4][8] = {{0}}, tp[8] = {0}, tcn[8], th[8], ts[4][8];
+    for (int q = 0; q < 4; q++) {
+      memcpy(ta[q], a + (size_t)q * as + k, (size_t)n * 4);
+      if (b) memcpy(tb[q], b + (size_t)q * bs + k, (size_t)n * 4);
+    }
+    memcpy(tp, cPrev + k, (size_t)n * 4);
+    v8_lstm_cell(ta[0], 8, b ? tb[0] : NULL, 8, tp, tcn, th, ts[0], 8, 0);
+    memcpy(c + k, tcn, (size_t)n * 4);
+    memcpy(h + k, th, (size_t)n * 4);
+    if (save)
+      for (int q = 0; q < 4; q++) memcpy(save + (size_t)q * ss + k, ts[q], (size_t)n * 4);
+  }
+}
+
 /* ---- AVX-512 (16 lanes, masked tails) -------------------------------------------- */
 
 #define T_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,fma")))
@@ -161,6 +215,26 @@ T_AVX512 static inline __m512 v16_tanh(__m512 x) {
   }
 ARRAY_AVX512(sigmoid_avx512, v16_sigmoid)
 ARRAY_AVX512(tanh_avx512, v16_tanh)
+
+T_AVX512 static void lstm_cell_avx512(const float *a, int as, const float *b, int bs, const float *cPrev,
+                                      float *c, float *h, float *save, int ss, int w) {
+  for (int k = 0; k < w; k += 16) {
+    const __mmask16 m = w - k >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (w - k)) - 1);
+    __m512 gi = v16_sigmoid(v16_load(a, b, k, m));
+    __m512 gf = v16_sigmoid(v16_load(a + as, b ? b + bs : NULL, k, m));
+    __m512 gg = v16_tanh(v16_load(a + 2 * as, b ? b + 2 * bs : NULL, k, m));
+    __m512 go = v16_sigmoid(v16_load(a + 3 * as, b ? b + 3 * bs : NULL, k, m));
+    __m512 cn = _mm512_fmadd_ps(gi, gg, _mm512_mul_ps(gf, _mm512_maskz_loadu_ps(m, cPrev + k)));
+    _mm512_mask_storeu_ps(c + k, m, cn);
+    _mm512_mask_storeu_ps(h + k, m, _mm512_mul_ps(go, v16_tanh(cn)));
+    if (save) {
+      _mm512_mask_storeu_ps(save + k, m, gi);
+      _mm512_mask_storeu_ps(save + ss + k, m, gf);
+      _mm512_mask_storeu_ps(save + 2 * ss + k, m, gg);
+      _mm512_mask_storeu_ps(save + 3 * ss + k, m, go);
+    }
+  }
+}
 #endif
 
 /* ---- dispatch ---------------------------------------------------------------------- */
@@ -181,7 +255,9 @@ void vm_select(vm_kernels *k) {
 #ifdef RC_X86
   k->sigmoid = pick(isa, sigmoid_generic, sigmoid_avx2, sigmoid_avx512);
   k->tanh = pick(isa, tanh_generic, tanh_avx2, tanh_avx512);
+  k->lstm_cell = strcmp(isa, "avx512") == 0 ? lstm_cell_avx512 : strcmp(isa, "avx2") == 0 ? lstm_cell_avx2 : lstm_cell_generic;
 #else
+  k->lstm_cell = lstm_cell_generic;
   k->sigmoid = pick(isa, sigmoid_generic, NULL, NULL);
   k->tanh = pick(isa, tanh_generic, NULL, NULL);
 #endif

@@ -216,7 +216,7 @@ export function lstmSequence(
   const cState = stateBuffer(x.data, T * B * H, saved, 'cState'); // (T, B, H) saved
   const gates = stateBuffer(x.data, T * B * G, saved, 'gates');   // (T, B, G) saved
   lstmForward(k, hState, cState, gates, xs, h0.data, c0.data, wIH.data, wHH.data, bIH?.data ?? null, bHH?.data ?? null,
-    wHR?.data ?? null, lengths, T, B, I, H, P);
+    wHR?.data ?? null, lengths, T, B, I, H, P, saved);
   const output = outputOf(p, hState, P, saved);
   const hN = new Tensor(lastState(hState, h0.data, T, B, P), [B, P]);
   const cN = new Tensor(lastState(cState, c0.data, T, B, H), [B, H]);

@@ -169,6 +169,8 @@ describe.runIf(built)('native backend', () => {
         const fwd = [new Float32Array(T * B * H), new Float32Array(T * B * H), new Float32Array(T * B * G), rnd(T * B * I, 1), rnd(B * H, 2), rnd(B * H, 3),
           rnd(G * I, 4, 1 / Math.sqrt(I)), rnd(G * H, 5, 1 / Math.sqrt(H)), rnd(G, 6), rnd(G, 7), null, len, T, B, I, H, H];
         compare((k, a) => (lstmForward as (...x: unknown[]) => void)(k, ...a), fwd, [0, 1, 2], 'lstm forward');
+        // Inference (saveGates false): the same states, whatever is left in gates.
+        compare((k, a) => (lstmForward as (...x: unknown[]) => void)(k, ...a, k === refBackend), fwd, [0, 1], 'lstm forward without saved gates');
         const saved = copyAll(fwd);
         (lstmForward as (...x: unknown[]) => void)(refBackend, ...saved);
         const [hS, cS, gS, x, h0, c0, wIH, wHH] = saved as Float32Array[];
@@ -240,7 +242,7 @@ describe.runIf(built)('native backend', () => {
     const { T, Bt, I, H } = { T: 3, Bt: 2, I: 4, H: 5 };
     const G = 4 * H;
     const ok = (): unknown[] => [new Float32Array(T * Bt * H), new Float32Array(T * Bt * H), new Float32Array(T * Bt * G), rnd(T * Bt * I, 1), rnd(Bt * H, 2), rnd(Bt * H, 3),
-      rnd(G * I, 4, 1 / Math.sqrt(I)), rnd(G * H, 5, 1 / Math.sqrt(H)), null, null, null, T, Bt, I, H];
+      rnd(G * I, 4, 1 / Math.sqrt(I)), rnd(G * H, 5, 1 / Math.sqrt(H)), null, null, null, T, Bt, I, H, true];
     expect(() => addon.lstmForward!(...ok())).not.toThrow();
     const short = ok();
     short[7] = new Float32Array(G * H - 1);

@@ -30,7 +30,7 @@ export interface NativeAddon {
   sgemm(tA: boolean, tB: boolean, M: number, N: number, K: number, alpha: number, A: F32, aOff: number, lda: number,
     B: F32, bOff: number, ldb: number, beta: number, C: F32, cOff: number, ldc: number): void;
   lstmForward(hState: F32, cState: F32, gates: F32, x: F32, h0: F32, c0: F32, wIH: F32, wHH: F32, bIH: F32N, bHH: F32N,
-    lengths: I32N, T: number, B: number, I: number, H: number): void;
+    lengths: I32N, T: number, B: number, I: number, H: number, saveGates: boolean): void;
   lstmBackward(dx: F32, dh0: F32, dc0: F32, dwIH: F32, dwHH: F32, dbIH: F32N, dbHH: F32N, dhSteps: F32N, dhOut: F32N,
     dhN: F32N, dcN: F32N, hState: F32, cState: F32, gates: F32, x: F32, h0: F32, c0: F32, wIH: F32, wHH: F32,
     lengths: I32N, T: number, B: number, I: number, H: number): void;
@@ -124,10 +124,10 @@ export class NativeBackend implements Backend {
     this.n = n;
     const relu = (nl: RnnNonlinearity): boolean => nl === 'relu';
     this.sequence = {
-      lstmForward: (hState, cState, gates, x, h0, c0, wIH, wHH, bIH, bHH, wHR, lengths, T, B, I, H, P) => {
+      lstmForward: (hState, cState, gates, x, h0, c0, wIH, wHH, bIH, bHH, wHR, lengths, T, B, I, H, P, saveGates = true) => {
         if (wHR !== null || P !== H) throw new BackendError('native lstmForward: projection is handled by the step loop');
         n.lstmForward(hState as F32, cState as F32, gates as F32, x as F32, h0 as F32, c0 as F32, wIH as F32, wHH as F32,
-          bIH as F32N, bHH as F32N, lengths, T, B, I, H);
+          bIH as F32N, bHH as F32N, lengths, T, B, I, H, saveGates);
       },
       lstmBackward: (dx, dh0, dc0, dwIH, dwHH, dbIH, dbHH, dwHR, dhSteps, dhOut, dhN, dcN, hState, cState, gates, x, h0, c0,
         wIH, wHH, wHR, lengths, T, B, I, H, P) => {

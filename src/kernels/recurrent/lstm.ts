@@ -30,10 +30,11 @@ export function lstmForward(
   wHR: FloatArray | null,    // (P, H) projection, or null (then P = H)
   lengths: Int32Array | null, // (B) or null: every row has length T
   T: number, B: number, I: number, H: number, P: number,
+  saveGates = true,           // false: nobody reads `gates` afterwards (inference); a backend may leave it unwritten
 ): void {
   // A backend with a fused whole-sequence kernel (native) runs the loop in one call.
   if (k.sequence && x instanceof Float32Array && wHR === null) {
-    k.sequence.lstmForward(hState, cState, gates, x, h0, c0, wIH, wHH, bIH, bHH, wHR, lengths, T, B, I, H, P);
+    k.sequence.lstmForward(hState, cState, gates, x, h0, c0, wIH, wHH, bIH, bHH, wHR, lengths, T, B, I, H, P, saveGates);
     return;
   }
   // On a backend with its own memory (wasm) the whole loop runs there; outputs copied back.
