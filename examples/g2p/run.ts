@@ -30,6 +30,7 @@ const program = new Command()
   .option('--hidden <n>', 'encoder hidden size per direction (decoder: twice this)', '160')
   .option('--batch <n>', 'batch size', '64')
   .option('--lr <x>', 'Adam learning rate', '0.002')
+  .option('--schedule <kind>', 'learning rate: "plateau" (halved when the dev WER stops improving) or "cosine" (annealed to lr/100 over the time budget of this session)', 'plateau')
   .option('--dropout <p>', 'dropout on embeddings and the attentional vector', '0.2')
   .option('--attention <kind>', 'additive, dot or general', 'general')
   .option('--beam <k>', 'beam width for the beam-search evaluation', '5')
@@ -51,6 +52,10 @@ if (o.report) {
   process.exit(0);
 }
 const num = (k: string): number => Number(o[k]);
+if (o.schedule !== 'plateau' && o.schedule !== 'cosine') {
+  process.stderr.write(`g2p: --schedule must be "plateau" or "cosine", got "${String(o.schedule)}"\n`);
+  process.exit(2);
+}
 const quick = Boolean(o.quick);
 
 const dict = cmudict();
@@ -143,6 +148,12 @@ outer: for (;;) {
     const { src, tgtIn, tgtOut } = makeBatch(bi.map((i) => data.train[i] as G2PPair));
     const { logits } = model.forward(src.tokens, src.lengths, tgtIn);
     const loss = crossEntropy(reshape(logits, [-1, phonemes.size]), reshape(tgtOut, [-1]));
+    if (o.schedule === 'cosine') {
+      // A wall-clock budget: anneal by the fraction of it used, so the run ends at a low rate wherever it stands.
+      const lr0 = num('lr');
+      const f = Math.min(1, sessionSeconds() / budget);
+      for (const g of optimizer.paramGroups) g.lr = lr0 / 100 + (lr0 - lr0 / 100) * 0.5 * (1 + Math.cos(Math.PI * f));
+    }
     optimizer.zeroGrad();
     loss.backward();
     clipGradNorm(model.parameters(), 5);
@@ -157,7 +168,7 @@ outer: for (;;) {
       lossCount = 0;
       curve.push({ step, seconds: elapsed(), trainLoss, devPER: per, devWER: wer, lr: optimizer.paramGroups[0]?.lr as number });
       if (wer < best.wer) best = { wer, step, weights: cloneState(model.stateDict()) };
-      plateau.step(wer);
+      if (o.schedule !== 'cosine') plateau.step(wer);
       process.stdout.write(`step ${step} (epoch ${epoch}, ${(elapsed() / 60).toFixed(1)} min): train loss ${trainLoss.toFixed(4)}, dev PER ${(per * 100).toFixed(2)} % WER ${(wer * 100).toFixed(2)} %, lr ${optimizer.paramGroups[0]?.lr}\n`);
       saveCheckpoint(ckptPath, model, {
         step, optimizer: optimizer.stateDict(), scheduler: plateau.stateDict(), rng: gen.getState(), config: moduleConfig(model),
