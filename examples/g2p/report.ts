@@ -37,20 +37,20 @@ export function writeReport(outDir: string): string {
     lines.push('', 'No results yet: run `npm run g2p`.');
   } else {
     const o = main.r.options;
-    // Figures of the longest run (a resumed run's curve includes the runs before it).
-    const last = runs[runs.length - 1] as (typeof runs)[number];
+    // Figures of the run with the lowest test WER (a resumed run's curve includes the runs before it).
+    const last = runs.reduce((a, b) => (b.r.test.greedy.wer < a.r.test.greedy.wer ? b : a));
     const suffix = last.tag === 'main' ? '' : `-${last.tag}`;
     lines.push(
       `${main.r.words.train} training, ${main.r.words.dev} dev and ${main.r.words.test} test words.`, '',
       `**Model**: embedding ${o.embed}, encoder ${o.hidden} units per direction, decoder ${2 * Number(o.hidden)}, ${o.attention} attention,`,
-      `dropout as in the table; ${main.r.parameters.toLocaleString('en-US')} parameters. **Training**: Adam (learning rate as in the table, halved when the dev WER`,
-      `stops improving), batches of ${o.batch} words bucketed by length, gradient norm clipped at 5, cross-entropy over the`,
+      `dropout as in the table; ${main.r.parameters.toLocaleString('en-US')} parameters. **Training**: Adam (learning rate as in the table: "plateau" halves it when`,
+      `the dev WER stops improving, "cosine" anneals it to 1/100 over the run's time budget), batches of ${o.batch} words bucketed by length, gradient norm clipped at 5, cross-entropy over the`,
       `phonemes and the end token. Every ${o.evalEvery} updates the dev WER (greedy, first ${o.devWords} dev words) is measured; the test`,
       'evaluation uses the weights with the best dev WER. The time is wall-clock training time on this 2-core machine',
-      `(${main.r.backend.split(',')[0]}).`, '',
-      '| run | lr, dropout | training time | updates | best dev WER | test PER, greedy | test WER, greedy | test PER, beam | test WER, beam |',
-      '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-      ...runs.map(({ tag, r }) => `| ${tag}${r.options.resume ? ' (resumed)' : ''} | ${r.options.lr}, ${r.options.dropout} | ${r.trainedMinutes.toFixed(0)} min | ${r.updates} | ${pct(r.bestDevWER)} (update ${r.bestDevStep}) | ${pct(r.test.greedy.per)} | ${pct(r.test.greedy.wer)} | ${pct(r.test.beam.per)} | ${pct(r.test.beam.wer)} |`),
+      'with the backend of the table (wasm: WebAssembly SIMD128 kernels; native: the C addon, one thread).', '',
+      '| run | backend | lr, schedule, dropout | training time | updates | best dev WER | test PER, greedy | test WER, greedy | test PER, beam | test WER, beam |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+      ...runs.map(({ tag, r }) => `| ${tag}${r.options.resume ? ' (resumed)' : ''} | ${r.backend.split(':')[0]} | ${r.options.lr}, ${r.options.schedule ?? 'plateau'}, ${r.options.dropout} | ${r.trainedMinutes.toFixed(0)} min | ${r.updates} | ${pct(r.bestDevWER)} (update ${r.bestDevStep}) | ${pct(r.test.greedy.per)} | ${pct(r.test.greedy.wer)} | ${pct(r.test.beam.per)} | ${pct(r.test.beam.wer)} |`),
       '',
       `Beam search: width ${main.r.test.beam.width}, length normalisation α = ${main.r.test.beam.alpha}. Decoding the ${main.r.words.test} test words took`,
       `${main.r.test.greedy.seconds.toFixed(0)} s greedy and ${main.r.test.beam.seconds.toFixed(0)} s with the beam.`, '',
@@ -63,7 +63,9 @@ export function writeReport(outDir: string): string {
       '| word | reference | output |', '| --- | --- | --- |',
       ...last.r.samples.map((s) => `| ${s.word} | ${s.reference} | ${s.greedy} |`), '',
       'Reproduce: `npm run g2p` (55 minutes of training, then the test evaluation; `--minutes`, `--hidden`, `--beam`, … see',
-      '`--help`). A longer run continues from the checkpoint: `npm run g2p -- --resume --minutes 45 --tag longer`.', '',
+      '`--help`). A longer run continues from the checkpoint: `npm run g2p -- --resume --minutes 45 --tag longer`.',
+      'The one-hour run on the native backend: `RECURRENT_THREADS=1 npm run g2p -- --minutes 59 --hidden 128 --lr 0.003',
+      '--schedule cosine --ckpt-dir runs/g2p-hour --tag hour`.', '',
     );
   }
   const text = lines.join('\n');
