@@ -158,9 +158,10 @@ describe.runIf(built)('native backend', () => {
   }
 
   // Small (one thread, one block); large enough to split the hidden units among threads
-  // with a partial last block (H = 70 with panels of 32 or 16); and a batch of ≤ 4 rows
-  // (the step product by dot products on AVX-512).
-  for (const { T, B, I, H } of [{ T: 7, B: 5, I: 6, H: 11 }, { T: 6, B: 9, I: 13, H: 70 }, { T: 5, B: 3, I: 4, H: 200 }]) {
+  // with a partial last block (H = 70 with panels of 32 or 16); a batch of ≤ 4 rows
+  // (the step product by dot products on AVX-512); and a batch above 32 rows (one input
+  // step per chunk in the LSTM forward, a partial row tile).
+  for (const { T, B, I, H } of [{ T: 7, B: 5, I: 6, H: 11 }, { T: 6, B: 9, I: 13, H: 70 }, { T: 5, B: 3, I: 4, H: 200 }, { T: 4, B: 33, I: 5, H: 40 }]) {
     const lengths = Int32Array.from({ length: B }, (_, b) => [T, 3, 1, T, 5, 0, 2, T, 4][b % 9] as number);
     for (const len of [null, lengths]) {
       const tag = `T=${T} B=${B} I=${I} H=${H}, ${len ? 'with lengths (one row empty)' : 'full length'}`;
