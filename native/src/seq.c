@@ -257,7 +257,7 @@ static void gates_product(int dot, int NG, int B, int G, int H, const float *h, 
 /* Few rows: the dot-product path of the sgemm (AVX-512 only; elsewhere packing wins). */
 static int use_dot(int B) { return B <= 4 && strcmp(rc_isa(), "avx512") == 0; }
 
-/* The hidden side of a forward, prepared once per call: with a few rows (dot) W_hh is read
+/* The hidden side of a GRU forward, prepared once per call: with a few rows (dot) W_hh is read
  * as given; otherwise its rows are permuted by blocks of units (into perm) and packed.
  * Returns dot. */
 static int prepare_hidden(int NG, int B, int H, const float *wHH, int nb, float *perm, void *packed) {
@@ -269,7 +269,7 @@ static int prepare_hidden(int NG, int B, int H, const float *wHH, int nb, float 
   return dot;
 }
 
-/* Bytes of the scratch every gated forward carves: perm (G×H), packed W_hh, the step tile
+/* Bytes of the scratch the GRU forward carves: perm (G×H), packed W_hh, the step tile
  * (B×G), and per thread the sgemm work area and a block-wide temporary. */
 static size_t forward_bytes(int B, int G, int H, const split *sp) {
   return up64((size_t)G * H * 4) + up64(rc_sgemm_packed_bytes(H, G)) + up64((size_t)B * G * 4) +
