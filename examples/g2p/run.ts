@@ -167,14 +167,17 @@ outer: for (;;) {
       lossSum = 0;
       lossCount = 0;
       curve.push({ step, seconds: elapsed(), trainLoss, devPER: per, devWER: wer, lr: optimizer.paramGroups[0]?.lr as number });
-      if (wer < best.wer) best = { wer, step, weights: cloneState(model.stateDict()) };
+      if (wer < best.wer) {
+        best = { wer, step, weights: cloneState(model.stateDict()) };
+        // Written when found, while the model holds these weights (not at every evaluation).
+        saveCheckpoint(`${ckptDir}/best.safetensors`, model, { step, config: moduleConfig(model), extra: { letters: letters.toJSON(), phonemes: phonemes.toJSON() } });
+      }
       if (o.schedule !== 'cosine') plateau.step(wer);
       process.stdout.write(`step ${step} (epoch ${epoch}, ${(elapsed() / 60).toFixed(1)} min): train loss ${trainLoss.toFixed(4)}, dev PER ${(per * 100).toFixed(2)} % WER ${(wer * 100).toFixed(2)} %, lr ${optimizer.paramGroups[0]?.lr}\n`);
       saveCheckpoint(ckptPath, model, {
         step, optimizer: optimizer.stateDict(), scheduler: plateau.stateDict(), rng: gen.getState(), config: moduleConfig(model),
         extra: { curve, seconds: elapsed(), bestWer: best.wer, bestStep: best.step, letters: letters.toJSON(), phonemes: phonemes.toJSON() },
       });
-      if (best.weights) saveCheckpoint(`${ckptDir}/best.safetensors`, model, { step: best.step, config: moduleConfig(model), extra: { letters: letters.toJSON(), phonemes: phonemes.toJSON() } });
     }
   }
   epoch++;
