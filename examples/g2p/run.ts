@@ -44,6 +44,7 @@ const program = new Command()
   .option('--tag <name>', 'suffix of the report files (results-<tag>.json); "main" writes docs/g2p.md', 'main')
   .option('--quick', 'a few steps and a small evaluation (smoke test)')
   .option('--report', 'only rewrite docs/g2p.md from the results files present')
+  .option('--evaluate <checkpoint>', 'only score the weights of a checkpoint of this model (e.g. runs/g2p/checkpoint.safetensors) on the whole dev and test splits, greedy')
   .parse();
 const o = program.opts<Record<string, string | boolean | undefined>>();
 if (o.report) {
@@ -127,6 +128,16 @@ function decodeAll(pairs: readonly G2PPair[], beam: number): Hypothesis[] {
 function score(pairs: readonly G2PPair[], hyps: readonly Hypothesis[]): { per: number; wer: number } {
   const r = sequenceErrorRates(hyps.map((h) => h.tokens), pairs.map((p) => encodePhones(phonemes, p.phones)));
   return { per: r.tokenErrorRate, wer: r.sequenceErrorRate };
+}
+
+if (o.evaluate) {
+  const ck = loadCheckpoint(String(o.evaluate));
+  model.loadStateDict(ck.model);
+  for (const [name, pairs] of [['dev', data.dev], ['test', data.test]] as const) {
+    const r = score(pairs, decodeAll(pairs, 1));
+    process.stdout.write(`${String(o.evaluate)} (update ${ck.step ?? '?'}): ${name} (${pairs.length} words) greedy PER ${(r.per * 100).toFixed(2)} % WER ${(r.wer * 100).toFixed(2)} %\n`);
+  }
+  process.exit(0);
 }
 
 // ---- training -------------------------------------------------------------------------------
