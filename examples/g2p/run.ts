@@ -16,7 +16,7 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { Command } from 'commander';
 import {
   moduleConfig,
-  Seq2Seq, Adam, ReduceLROnPlateau, Generator, clipGradNorm, crossEntropy, reshape, padSequences, bucketBatches,
+  Seq2Seq, Adam, ReduceLROnPlateau, CosineAnnealingLR, Generator, clipGradNorm, crossEntropy, reshape, padSequences, bucketBatches,
   greedyDecode, beamSearch, sequenceErrorRates, describeBackend, manualSeed, type Hypothesis, type StateDict,
 } from '../../src/index.js';
 import { cmudict, saveCheckpoint, loadCheckpoint, heatmapSVG, lineChartSVG } from '../../src/node/index.js';
@@ -146,6 +146,8 @@ const evalEvery = quick ? 20 : num('evalEvery');
 const devWords = data.dev.slice(0, quick ? 200 : num('devWords'));
 const batchSize = num('batch');
 const runStart = performance.now();
+const COSINE_STEPS = 10000;
+const cosine = o.schedule === 'cosine' ? new CosineAnnealingLR(optimizer, COSINE_STEPS, num('lr') / 100) : null;
 let lossSum = 0;
 let lossCount = 0;
 let epoch = 0;
@@ -159,12 +161,10 @@ outer: for (;;) {
     const { src, tgtIn, tgtOut } = makeBatch(bi.map((i) => data.train[i] as G2PPair));
     const { logits } = model.forward(src.tokens, src.lengths, tgtIn);
     const loss = crossEntropy(reshape(logits, [-1, phonemes.size]), reshape(tgtOut, [-1]));
-    if (o.schedule === 'cosine') {
-      // A wall-clock budget: anneal by the fraction of it used, so the run ends at a low rate wherever it stands.
-      const lr0 = num('lr');
-      const f = Math.min(1, sessionSeconds() / budget);
-      for (const g of optimizer.paramGroups) g.lr = lr0 / 100 + (lr0 - lr0 / 100) * 0.5 * (1 + Math.cos(Math.PI * f));
-    }
+    // A wall-clock budget: the cosine advances by the fraction of it used (in COSINE_STEPS
+    // steps), so the run ends at a low rate wherever it stands.
+    const due = Math.min(COSINE_STEPS, Math.floor((sessionSeconds() / budget) * COSINE_STEPS));
+    while (cosine && cosine.lastEpoch < due) cosine.step();
     optimizer.zeroGrad();
     loss.backward();
     clipGradNorm(model.parameters(), 5);
