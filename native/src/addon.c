@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <math.h>
 
 #include "rc.h"
 #include "seq.h"
@@ -553,6 +554,33 @@ static napi_value js_reduce_sum(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+/* ---- optimiser updates ----------------------------------------------------------------- */
+
+/* Adam's (and AdamW's) update without AMSGrad or maximize, in place on p, m, v, computed in
+ * float64 in the reference kernel's order (kernels/ref/optim.ts), so the result is the
+ * same to the last bit (this file is built without FMA contraction):
+ *   m = b1·m + (1 − b1)·g;  v = b2·v + (1 − b2)·g²;  p = p·shrink − stepSize·m / (√v / bc2Sqrt + eps) */
+static napi_value js_adam_update(napi_env env, napi_callback_info info) {
+  /* p, grad, m, v, n, b1, b2, eps, stepSize, bc2Sqrt, shrink */
+  args_t a = {env, "adamUpdate", {0}, 0, 0};
+  if (!get_args(&a, info, 11)) return NULL;
+  int64_t n = get_int(&a, 4, "n");
+  double b1 = get_num(&a, 5, "b1"), b2 = get_num(&a, 6, "b2"), eps = get_num(&a, 7, "eps");
+  double stepSize = get_num(&a, 8, "stepSize"), bc2Sqrt = get_num(&a, 9, "bc2Sqrt"), shrink = get_num(&a, 10, "shrink");
+  float *p = F32(0, "p", n), *g = F32(1, "grad", n), *m = F32(2, "m", n), *v = F32(3, "v", n);
+  if (a.failed) return NULL;
+  const double c1 = 1 - b1, c2 = 1 - b2;
+  for (int64_t i = 0; i < n; i++) {
+    const double gi = g[i];
+    const float mi = (float)(b1 * m[i] + c1 * gi);
+    const float vi = (float)(b2 * v[i] + c2 * gi * gi);
+    m[i] = mi;
+    v[i] = vi;
+    p[i] = (float)((double)p[i] * shrink - stepSize * ((double)mi / (sqrt((double)vi) / bc2Sqrt + eps)));
+  }
+  return undefined(env);
+}
+
 /* ---- module ---------------------------------------------------------------------------- */
 
 #define EXPORT(name, fn)                                                     \
@@ -568,6 +596,7 @@ NAPI_MODULE_INIT() {
   EXPORT("forceIsa", js_force_isa);
   EXPORT("sgemm", js_sgemm);
   EXPORT("reduceSum", js_reduce_sum);
+  EXPORT("adamUpdate", js_adam_update);
   EXPORT("lstmForward", js_lstm_forward);
   EXPORT("lstmBackward", js_lstm_backward);
   EXPORT("gruForward", js_gru_forward);

@@ -56,6 +56,12 @@ export interface Backend {
   gatherAxis(out: FloatArray, x: FloatArray, index: Int32Array, outer: number, n: number, inner: number): void;
   scatterAddAxis(dx: FloatArray, dy: FloatArray, index: Int32Array, outer: number, n: number, inner: number): void;
 
+  /** Adam's update in place (kernels/ref/optim.ts has the rule and the argument meanings). */
+  adamUpdate(
+    p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, n: number,
+    b1: number, b2: number, eps: number, stepSize: number, bc2Sqrt: number, shrink: number,
+  ): void;
+
   // Fused per-step gate kernels of the recurrent sequence loops (kernels/recurrent/*):
   // pointwise work of one time step over B rows, with length masking (see the ref file).
   lstmGatesForward: typeof gates.lstmGatesForward;

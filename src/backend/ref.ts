@@ -6,6 +6,7 @@ import { gemm } from '../kernels/ref/gemm.js';
 import { unary, unaryBackward, binary, where, copyStrided, sumToStrided } from '../kernels/ref/elementwise.js';
 import { reduceSum, reduceMax, softmax, softmaxBackward } from '../kernels/ref/reduce.js';
 import { indexSelect, indexAdd, gatherAxis, scatterAddAxis } from '../kernels/ref/gather.js';
+import { adamUpdate } from '../kernels/ref/optim.js';
 import * as gates from '../kernels/ref/recurrent-gates.js';
 
 export const refBackend: Backend = {
@@ -27,6 +28,7 @@ export const refBackend: Backend = {
   indexAdd,
   gatherAxis,
   scatterAddAxis,
+  adamUpdate,
   lstmGatesForward: gates.lstmGatesForward,
   lstmGatesBackward: gates.lstmGatesBackward,
   gruGatesForward: gates.gruGatesForward,

@@ -18,16 +18,24 @@ export function dropout(xIn: Tensor, p: number, training: boolean, generator: Ge
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ArgumentError(op, 'p', 'a probability in [0, 1]', p);
   if (!training || p === 0) return x;
   const scale = p === 1 ? 0 : 1 / (1 - p);
-  const mask = emptyFloat(x.shape, x.dtype);
+  // An element survives when its 32-bit draw is ≥ p·2³² (probability 1 − p to 2⁻³²): one
+  // draw per element, in bulk.
+  const threshold = Math.min(4294967296, Math.round(p * 4294967296));
+  const draws = generator.fillUint32(new Uint32Array(x.size));
+  const keep = new Uint8Array(x.size);
   const out = emptyFloat(x.shape, x.dtype);
-  for (let i = 0; i < x.size; i++) {
-    const keep = generator.uniform() >= p ? scale : 0;
-    mask.data[i] = keep;
-    out.data[i] = (x.data[i] as number) * keep;
+  const xd = x.data;
+  const od = out.data;
+  for (let i = 0; i < draws.length; i++) {
+    const k = (draws[i] as number) >= threshold;
+    keep[i] = k ? 1 : 0;
+    od[i] = k ? (xd[i] as number) * scale : 0;
   }
   record1(op, out, [x], (g) => {
     const dx = emptyFloat(x.shape, x.dtype);
-    for (let i = 0; i < x.size; i++) dx.data[i] = (g.data[i] as number) * (mask.data[i] as number);
+    const gd = g.data;
+    const dd = dx.data;
+    for (let i = 0; i < keep.length; i++) dd[i] = keep[i] ? (gd[i] as number) * scale : 0;
     return [dx];
   });
   return out;

@@ -5,6 +5,7 @@
 
 import type { FloatArray } from '../util/arrays.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { backendFor } from '../backend/registry.js';
 import { Optimizer, checkRange, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
 
 export interface AdamOptions {
@@ -47,6 +48,12 @@ class AdamBase extends Optimizer<AdamOptions> {
     const bc1 = 1 - b1 ** step;
     const bc2Sqrt = Math.sqrt(1 - b2 ** step);
     const stepSize = lr / bc1;
+    if (!vmax && !maximize && (this.decoupled || wd === 0)) {
+      // The common case without per-element branches (same arithmetic as the loop below).
+      // (A backend kernel: the native one is the same arithmetic, to the last bit.)
+      backendFor(p instanceof Float64Array ? 'float64' : 'float32').adamUpdate(p, grad, m, v, p.length, b1, b2, eps, stepSize, bc2Sqrt, this.decoupled ? 1 - lr * wd : 1);
+      return;
+    }
     for (let i = 0; i < p.length; i++) {
       let gi = maximize ? -(grad[i] as number) : (grad[i] as number);
       if (this.decoupled) p[i] = (p[i] as number) * (1 - lr * wd);

@@ -108,6 +108,24 @@ describe.runIf(built)('native backend', () => {
     }
   });
 
+  it('adamUpdate = ref to the last bit (Adam and AdamW decay), over several steps, and checks its arrays', () => {
+    const n = 5000;
+    const pr = rnd(n, 1), gr = rnd(n, 2, 0.1);
+    const [p1, m1, v1] = [pr.slice(), new Float32Array(n), new Float32Array(n)];
+    const [p2, m2, v2] = [pr.slice(), new Float32Array(n), new Float32Array(n)];
+    for (let t = 1; t <= 3; t++) {
+      const args = [n, 0.9, 0.999, 1e-8, 1e-3 / (1 - 0.9 ** t), Math.sqrt(1 - 0.999 ** t), t === 3 ? 1 - 1e-3 * 0.01 : 1] as const;
+      refBackend.adamUpdate(p1, gr, m1, v1, ...args);
+      native.adamUpdate(p2, gr, m2, v2, ...args);
+    }
+    expect(Array.from(p2)).toEqual(Array.from(p1));
+    expect(Array.from(m2)).toEqual(Array.from(m1));
+    expect(Array.from(v2)).toEqual(Array.from(v1));
+    expect(p2.some((x, i) => x !== pr[i])).toBe(true);
+    const addon = (native as unknown as { n: Record<string, (...a: unknown[]) => void> }).n;
+    expect(() => addon.adamUpdate!(p2, gr, m2, new Float32Array(n - 1), n, 0.9, 0.999, 1e-8, 1e-3, 1, 1)).toThrow(/adamUpdate: argument 'v' must hold at least 5000 elements, got 4999/);
+  });
+
   it('per-step gate kernels = ref (LSTM, GRU with gates aliasing gx, RNN tanh/relu), with lengths', () => {
     const B = 5, H = 37, t = 2;
     const lengths = Int32Array.from([3, 2, 5, 1, 3]);

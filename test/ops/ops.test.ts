@@ -78,6 +78,29 @@ describe('forward values', () => {
     expect(kept.length).toBeLessThan(800);
   });
 
+  it('Generator.fillUint32 continues the nextUint32 stream (bulk draws of dropout)', () => {
+    const a = new Generator(7);
+    const b = new Generator(7);
+    a.nextUint32();
+    b.nextUint32();
+    const bulk = a.fillUint32(new Uint32Array(1000));
+    const one = Uint32Array.from({ length: 1000 }, () => b.nextUint32());
+    expect(bulk).toEqual(one);
+    expect(a.nextUint32()).toBe(b.nextUint32()); // the state advanced by exactly 1000 draws
+  });
+
+  it('dropout: p = 1 zeroes every element and its gradient; the keep rate follows p', () => {
+    const x = ones([4000], { dtype: 'float64' });
+    x.requiresGrad = true;
+    const y = ops.dropout(x, 1, true, new Generator(3));
+    expect(y.toFlatArray().every((v) => v === 0)).toBe(true);
+    ops.sum(y).backward();
+    expect(x.grad!.toFlatArray().every((v) => v === 0)).toBe(true);
+    const kept = ops.dropout(x, 0.1, true, new Generator(3)).toFlatArray().filter((v) => v !== 0).length;
+    expect(kept).toBeGreaterThan(3500); // binomial(4000, 0.9): mean 3600, sd 19
+    expect(kept).toBeLessThan(3700);
+  });
+
   it('crossEntropy: mean over non-ignored targets, NaN if all ignored (PyTorch)', () => {
     const logits = t([[0, 0], [0, 0]]);
     expect(ops.crossEntropy(logits, i32([0, -100])).item()).toBeCloseTo(Math.log(2), 12);

@@ -27,6 +27,7 @@ export interface NativeAddon {
   setThreads(n: number): void;
   forceIsa(isa: string): boolean;
   reduceSum(out: F32, x: F32, outer: number, n: number, inner: number): void;
+  adamUpdate(p: F32, grad: F32, m: F32, v: F32, n: number, b1: number, b2: number, eps: number, stepSize: number, bc2Sqrt: number, shrink: number): void;
   sgemm(tA: boolean, tB: boolean, M: number, N: number, K: number, alpha: number, A: F32, aOff: number, lda: number,
     B: F32, bOff: number, ldb: number, beta: number, C: F32, cOff: number, ldc: number): void;
   lstmForward(hState: F32, cState: F32, gates: F32, x: F32, h0: F32, c0: F32, wIH: F32, wHH: F32, bIH: F32N, bHH: F32N,
@@ -271,6 +272,12 @@ export class NativeBackend implements Backend {
   reduceSum(out: FloatArray, x: FloatArray, outer: number, n: number, inner: number): void {
     if (isF32(out) && isF32(x) && outer * n * inner >= 4096) this.n.reduceSum(out, x, outer, n, inner);
     else refBackend.reduceSum(out, x, outer, n, inner);
+  }
+
+  /** Same arithmetic as the reference (float64, same order), to the last bit. */
+  adamUpdate(p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, n: number, b1: number, b2: number, eps: number, stepSize: number, bc2Sqrt: number, shrink: number): void {
+    if (isF32(p) && isF32(grad) && isF32(m) && isF32(v) && n >= 1024) this.n.adamUpdate(p, grad, m, v, n, b1, b2, eps, stepSize, bc2Sqrt, shrink);
+    else refBackend.adamUpdate(p, grad, m, v, n, b1, b2, eps, stepSize, bc2Sqrt, shrink);
   }
 
   unary = refBackend.unary;

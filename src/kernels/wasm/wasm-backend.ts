@@ -444,6 +444,7 @@ export class WasmBackend implements Backend {
   copyStrided = refBackend.copyStrided;
   sumToStrided = refBackend.sumToStrided;
   reduceSum = refBackend.reduceSum;
+  adamUpdate = refBackend.adamUpdate;
   reduceMax = refBackend.reduceMax;
   softmax = refBackend.softmax;
   softmaxBackward = refBackend.softmaxBackward;
