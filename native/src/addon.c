@@ -23,6 +23,7 @@
 
 #include "rc.h"
 #include "seq.h"
+#include "vmath.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -554,6 +555,112 @@ static napi_value js_reduce_sum(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+/* ---- element-wise -------------------------------------------------------------------- */
+
+/* out = tanh(x) (op 0) or σ(x) (op 1), vectorised (vmath.c: tanh_precise and the gates'
+ * sigmoid; within 6 ulps of the float64 reference rounded to float32). */
+static napi_value js_unary(napi_env env, napi_callback_info info) {
+  /* op, out, x, n */
+  args_t a = {env, "unary", {0}, 0, 0};
+  if (!get_args(&a, info, 4)) return NULL;
+  int64_t op = get_int(&a, 0, "op"), n = get_int(&a, 3, "n");
+  if (!a.failed && op > 1) fail(&a, 1, "argument 'op' must be 0 (tanh) or 1 (sigmoid), got %lld", (long long)op);
+  float *out = F32(1, "out", n), *x = F32(2, "x", n);
+  if (a.failed) return NULL;
+  vm_kernels vm;
+  vm_select(&vm);
+  (op == 0 ? vm.tanh_precise : vm.sigmoid)(out, x, NULL, (int)n);
+  return undefined(env);
+}
+
+/* dx = dy·(1 − y²) (tanh, op 0) or dy·y(1 − y) (sigmoid, op 1), in float64 as the reference
+ * kernel (the same to the last bit). */
+static napi_value js_unary_backward(napi_env env, napi_callback_info info) {
+  /* op, dx, dy, y, n */
+  args_t a = {env, "unaryBackward", {0}, 0, 0};
+  if (!get_args(&a, info, 5)) return NULL;
+  int64_t op = get_int(&a, 0, "op"), n = get_int(&a, 4, "n");
+  if (!a.failed && op > 1) fail(&a, 1, "argument 'op' must be 0 (tanh) or 1 (sigmoid), got %lld", (long long)op);
+  float *dx = F32(1, "dx", n), *dy = F32(2, "dy", n), *y = F32(3, "y", n);
+  if (a.failed) return NULL;
+  if (op == 0) for (int64_t i = 0; i < n; i++) dx[i] = (float)((double)dy[i] * (1 - (double)y[i] * (double)y[i]));
+  else for (int64_t i = 0; i < n; i++) dx[i] = (float)((double)dy[i] * ((double)y[i] * (1 - (double)y[i])));
+  return undefined(env);
+}
+
+/* out[k] = x[offset + Σ_d i_d·strides[d]] over the row-major index (i_0 … i_{r−1}) of shape,
+ * for 4-byte elements (Float32Array or Int32Array, out and x of the same type). Every
+ * element read is checked to lie in x before anything is copied. */
+static napi_value js_copy_strided(napi_env env, napi_callback_info info) {
+  /* out, x, offset, strides (Int32Array), shape (Int32Array) */
+  args_t a = {env, "copyStrided", {0}, 0, 0};
+  if (!get_args(&a, info, 5)) return NULL;
+  int64_t offset = get_int(&a, 2, "offset");
+  if (a.failed) return NULL;
+  napi_typedarray_type tOut, tX, tS, tD;
+  size_t nOut, nX, nS, nD, off;
+  void *pOut, *pX, *pS, *pD;
+  napi_value buf;
+  bool ta[5] = {0};
+  for (int i = 0; i < 5; i++) if (i != 2) napi_is_typedarray(env, a.argv[i], &ta[i]);
+  if (!ta[0] || !ta[1] || !ta[3] || !ta[4]) {
+    fail(&a, 0, "arguments 'out', 'x' must be typed arrays and 'strides', 'shape' Int32Arrays");
+    return NULL;
+  }
+  napi_get_typedarray_info(env, a.argv[0], &tOut, &nOut, &pOut, &buf, &off);
+  napi_get_typedarray_info(env, a.argv[1], &tX, &nX, &pX, &buf, &off);
+  napi_get_typedarray_info(env, a.argv[3], &tS, &nS, &pS, &buf, &off);
+  napi_get_typedarray_info(env, a.argv[4], &tD, &nD, &pD, &buf, &off);
+  int four = (tOut == napi_float32_array || tOut == napi_int32_array);
+  if (!four || tX != tOut) {
+    fail(&a, 0, "arguments 'out' and 'x' must both be Float32Arrays or both Int32Arrays");
+    return NULL;
+  }
+  if (tS != napi_int32_array || tD != napi_int32_array || nS != nD || nD > 16) {
+    fail(&a, 0, "arguments 'strides' and 'shape' must be Int32Arrays of the same length ≤ 16, got %zu and %zu", nS, nD);
+    return NULL;
+  }
+  const int32_t *st = pS, *sh = pD;
+  int r = (int)nD;
+  int64_t total = 1, lo = offset, hi = offset;
+  for (int d = 0; d < r; d++) {
+    if (sh[d] < 0) { fail(&a, 1, "argument 'shape' must hold sizes ≥ 0, got %d at %d", sh[d], d); return NULL; }
+    total *= sh[d];
+    if (total > 2147483647LL) { fail(&a, 1, "argument 'shape' holds more than 2^31 − 1 elements"); return NULL; }
+  }
+  if (total == 0) return undefined(env);
+  for (int d = 0; d < r; d++) {
+    int64_t span = (int64_t)(sh[d] - 1) * st[d];
+    if (span < 0) lo += span; else hi += span;
+  }
+  if ((int64_t)nOut < total) { fail(&a, 1, "argument 'out' must hold at least %lld elements, got %zu", (long long)total, nOut); return NULL; }
+  if (lo < 0 || hi >= (int64_t)nX) {
+    fail(&a, 1, "argument 'x' must hold the elements %lld … %lld the strides reach, got length %zu", (long long)lo, (long long)hi, nX);
+    return NULL;
+  }
+  uint32_t *o = pOut;
+  const uint32_t *x = pX;
+  if (r == 0) { o[0] = x[offset]; return undefined(env); }
+  int64_t idx[16] = {0};
+  const int64_t inner = sh[r - 1], sIn = st[r - 1];
+  int64_t base = offset, k = 0;
+  for (;;) {
+    const uint32_t *xp = x + base;
+    if (sIn == 1) { memcpy(o + k, xp, (size_t)inner * 4); }
+    else for (int64_t i = 0; i < inner; i++) o[k + i] = xp[i * sIn];
+    k += inner;
+    int d = r - 2;
+    for (; d >= 0; d--) {
+      base += st[d];
+      if (++idx[d] < sh[d]) break;
+      base -= (int64_t)st[d] * sh[d];
+      idx[d] = 0;
+    }
+    if (d < 0) break;
+  }
+  return undefined(env);
+}
+
 /* ---- optimiser updates ----------------------------------------------------------------- */
 
 /* Adam's (and AdamW's) update without AMSGrad or maximize, in place on p, m, v, computed in
@@ -597,6 +704,9 @@ NAPI_MODULE_INIT() {
   EXPORT("sgemm", js_sgemm);
   EXPORT("reduceSum", js_reduce_sum);
   EXPORT("adamUpdate", js_adam_update);
+  EXPORT("unary", js_unary);
+  EXPORT("unaryBackward", js_unary_backward);
+  EXPORT("copyStrided", js_copy_strided);
   EXPORT("lstmForward", js_lstm_forward);
   EXPORT("lstmBackward", js_lstm_backward);
   EXPORT("gruForward", js_gru_forward);

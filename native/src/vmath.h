@@ -15,6 +15,8 @@ typedef struct {
   vm_fn sigmoid;
   vm_fn tanh;
   vm_lstm_fn lstm_cell;
+  /* tanh accurate near 0 too (the element-wise op; the gates use `tanh`). */
+  vm_fn tanh_precise;
 } vm_kernels;
 
 /* The implementation for the kernel family rc_isa() names. */

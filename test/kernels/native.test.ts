@@ -108,6 +108,53 @@ describe.runIf(built)('native backend', () => {
     }
   });
 
+  it('unary tanh/sigmoid within 6 ulps of ref (NaN and ±∞ kept), their derivatives = ref to the last bit', () => {
+    const n = 3001;
+    const x = rnd(n, 9, 4);
+    x[0] = Number.NaN; x[1] = Number.POSITIVE_INFINITY; x[2] = Number.NEGATIVE_INFINITY; x[3] = 0; x[4] = 40; x[5] = -40;
+    for (const op of ['tanh', 'sigmoid'] as const) {
+      const want = new Float32Array(n), got = new Float32Array(n);
+      refBackend.unary(op, want, x, n);
+      native.unary(op, got, x, n);
+      expect(Number.isNaN(got[0]!)).toBe(true);
+      for (let i = 1; i < n; i++) {
+        const tol = Math.max(6 * Math.abs(want[i]!) * 2 ** -23, 2 ** -126); // (σ(−∞): a denormal, not 0)
+        expect(Math.abs(got[i]! - want[i]!), `${op}(${x[i]})`).toBeLessThanOrEqual(tol);
+      }
+      const dy = rnd(n, 10), dxW = new Float32Array(n), dxG = new Float32Array(n);
+      refBackend.unaryBackward(op, dxW, dy, x, want, n);
+      native.unaryBackward(op, dxG, dy, x, want, n);
+      expect(Array.from(dxG)).toEqual(Array.from(dxW));
+    }
+  });
+
+  it('copyStrided = ref (transposes, narrows, broadcasts, int32, empty), and rejects reads outside x', () => {
+    const x = rnd(4 * 5 * 6 * 7, 11);
+    const xi = Int32Array.from(x, (v) => Math.round(v * 1000));
+    const cases: [number, number[], number[]][] = [
+      [0, [210, 42, 7, 1], [4, 5, 6, 7]], // contiguous
+      [0, [7, 1, 42, 210], [6, 7, 5, 4]], // reversed axes
+      [42, [210, 1, 7], [4, 7, 5]], // narrow + transpose
+      [3, [0, 7, 1], [9, 5, 4]], // broadcast over the first axis
+      [0, [1, 0], [600, 3]], // inner stride 0
+      [0, [42, 7], [0, 6]], // empty
+    ];
+    for (const [offset, strides, shape] of cases) {
+      const size = shape.reduce((a, d) => a * d, 1);
+      for (const src of [x, xi]) {
+        const want = src instanceof Float32Array ? new Float32Array(size) : new Int32Array(size);
+        const got = src instanceof Float32Array ? new Float32Array(size) : new Int32Array(size);
+        refBackend.copyStrided(want, src, offset, strides, shape);
+        native.copyStrided(got, src, offset, strides, shape);
+        expect(Array.from(got), `${shape} ${strides}`).toEqual(Array.from(want));
+      }
+    }
+    const addon = (native as unknown as { n: Record<string, (...a: unknown[]) => void> }).n;
+    expect(() => addon.copyStrided!(new Float32Array(2000), x, 1, Int32Array.from([1, 1]), Int32Array.from([840, 2]))).toThrow(/copyStrided: argument 'x' must hold the elements 1 … 841 the strides reach, got length 840/);
+    expect(() => addon.copyStrided!(new Float32Array(10), xi, 0, Int32Array.from([1]), Int32Array.from([10]))).toThrow(/must both be Float32Arrays or both Int32Arrays/);
+    expect(() => addon.copyStrided!(new Float32Array(10), x, 0, Int32Array.from([1]), Int32Array.from([11]))).toThrow(/argument 'out' must hold at least 11 elements, got 10/);
+  });
+
   it('adamUpdate = ref to the last bit (Adam and AdamW decay), over several steps, and checks its arrays', () => {
     const n = 5000;
     const pr = rnd(n, 1), gr = rnd(n, 2, 0.1);
