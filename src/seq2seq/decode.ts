@@ -13,7 +13,28 @@ import { ArgumentError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { noGrad } from '../autograd/engine.js';
 import { logSoftmax } from '../ops/index.js';
-import { reorderEncoded, reorderState, type Seq2Seq } from './encoder-decoder.js';
+
+/**
+ * What decoding needs of a model: a Seq2Seq, or a Seq2SeqEnsemble (whose step averages its
+ * members' distributions). E is the encoder's output, S the decoder's running state.
+ */
+export interface StepDecoder<E extends EncodedLike, S> {
+  readonly tgtVocab: number;
+  /** Non-null when steps return attention weights (hypotheses then carry them). */
+  readonly attention: object | null;
+  encode(src: Tensor, srcLengths?: readonly number[] | Int32Array | null): E;
+  initialState(enc: E): S;
+  step(tokens: Tensor, state: S, enc: E): { logits: Tensor; weights: Tensor | null; state: S };
+  reorderEncoded(enc: E, index: Int32Array): E;
+  reorderState(state: S, index: Int32Array): S;
+}
+
+/** The fields of an encoder output that decoding reads. */
+export interface EncodedLike {
+  batch: number;
+  srcSteps: number;
+  lengths: Int32Array;
+}
 
 export interface DecodeOptions {
   /** Start token fed at the first step. */
@@ -42,7 +63,10 @@ export interface Hypothesis {
   attention: number[][] | null;
 }
 
-function checkCommon(op: string, model: Seq2Seq, o: DecodeOptions): void {
+function checkCommon<E extends EncodedLike, S>(op: string, model: StepDecoder<E, S>, o: DecodeOptions): void {
+  if (typeof model !== 'object' || model === null || typeof model.step !== 'function' || typeof model.encode !== 'function') {
+    throw new ArgumentError(op, 'model', 'a Seq2Seq or a Seq2SeqEnsemble', model);
+  }
   if (typeof o !== 'object' || o === null) throw new ArgumentError(op, 'options', 'an object with bos and eos', o);
   for (const k of ['bos', 'eos'] as const) {
     const v = o[k];
@@ -57,8 +81,8 @@ function attentionRow(w: Tensor | null, b: number, S: number, len: number): numb
   return Array.from(w.data.subarray(b * S, b * S + len) as ArrayLike<number>);
 }
 
-/** Greedy decoding of a batch of sources (S, B). One hypothesis per source. */
-export function greedyDecode(model: Seq2Seq, src: Tensor, srcLengths: readonly number[] | Int32Array | null, options: DecodeOptions): Hypothesis[] {
+/** Greedy decoding of a batch of sources (S, B) by a Seq2Seq or an ensemble. One hypothesis per source. */
+export function greedyDecode<E extends EncodedLike, S>(model: StepDecoder<E, S>, src: Tensor, srcLengths: readonly number[] | Int32Array | null, options: DecodeOptions): Hypothesis[] {
   const op = 'greedyDecode';
   checkCommon(op, model, options);
   return noGrad(() => {
@@ -104,8 +128,8 @@ interface Beam {
  * Beam search over a batch of sources (S, B): the best hypothesis of each source, or the
  * `beamWidth` best with `nBest`.
  */
-export function beamSearch(
-  model: Seq2Seq, src: Tensor, srcLengths: readonly number[] | Int32Array | null, options: BeamOptions & { nBest?: number },
+export function beamSearch<E extends EncodedLike, S>(
+  model: StepDecoder<E, S>, src: Tensor, srcLengths: readonly number[] | Int32Array | null, options: BeamOptions & { nBest?: number },
 ): Hypothesis[][] {
   const op = 'beamSearch';
   checkCommon(op, model, options);
@@ -124,7 +148,7 @@ export function beamSearch(
     const maxLength = options.maxLength ?? 2 * S + 10;
     // Row b·K + k holds beam k of source b.
     const rows = Int32Array.from({ length: B * K }, (_, i) => Math.floor(i / K));
-    const enc = reorderEncoded(enc0, rows);
+    const enc = model.reorderEncoded(enc0, rows);
     let state = model.initialState(enc);
     let beams: Beam[][] = Array.from({ length: B }, () => [{ tokens: [], logProb: 0, attention: model.attention ? [] : null }]);
     const finished: Hypothesis[][] = Array.from({ length: B }, () => []);
@@ -177,7 +201,7 @@ export function beamSearch(
         newBeams.push(kept);
       }
       beams = newBeams;
-      state = reorderState(r.state, parent);
+      state = model.reorderState(r.state, parent);
       tokens = new Tensor(next, [B * K]);
     }
     return finished.map((fin, b) => {

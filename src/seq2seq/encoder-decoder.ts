@@ -386,6 +386,16 @@ export class Seq2Seq extends Module {
     return { logits: stack(logits, 0), attention: weights.length ? stack(weights, 1) : null };
   }
 
+  /** The encoder output with batch rows `index` (beam search repeats each source per beam). */
+  reorderEncoded(enc: Encoded, index: Int32Array): Encoded {
+    return reorderEncoded(enc, index);
+  }
+
+  /** The decoder state with batch rows `index`. */
+  reorderState(state: DecoderState, index: Int32Array): DecoderState {
+    return reorderState(state, index);
+  }
+
   protected override extraRepr(): string {
     return `srcVocab=${this.srcVocab}, tgtVocab=${this.tgtVocab}, attention='${this.attentionScore}'`;
   }
