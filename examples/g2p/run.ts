@@ -17,7 +17,8 @@ import { Command } from 'commander';
 import {
   moduleConfig,
   Seq2Seq, Adam, ReduceLROnPlateau, CosineAnnealingLR, Generator, clipGradNorm, crossEntropy, reshape, padSequences, bucketBatches,
-  greedyDecode, beamSearch, sequenceErrorRates, describeBackend, manualSeed, type Hypothesis, type StateDict,
+  greedyDecode, beamSearch, sequenceErrorRates, describeBackend, manualSeed, buildModule, Seq2SeqEnsemble,
+  type Hypothesis, type StateDict, type StepDecoder, type EncodedLike,
 } from '../../src/index.js';
 import { cmudict, saveCheckpoint, loadCheckpoint, heatmapSVG, lineChartSVG } from '../../src/node/index.js';
 import { writeReport } from './report.js';
@@ -44,6 +45,7 @@ const program = new Command()
   .option('--tag <name>', 'suffix of the report files (results-<tag>.json); "main" writes docs/g2p.md', 'main')
   .option('--quick', 'a few steps and a small evaluation (smoke test)')
   .option('--report', 'only rewrite docs/g2p.md from the results files present')
+  .option('--ensemble <checkpoints>', 'only score an ensemble of trained models (comma-separated checkpoints, e.g. runs/g2p-a/best.safetensors,runs/g2p-b/best.safetensors; each holds its own config) on the whole dev and test splits, greedy and beam; writes docs/g2p/ensemble-<tag>.json')
   .option('--evaluate <checkpoint>', 'only score the weights of a checkpoint of this model (e.g. runs/g2p/checkpoint.safetensors) on the whole dev and test splits, greedy')
   .parse();
 const o = program.opts<Record<string, string | boolean | undefined>>();
@@ -106,8 +108,8 @@ function makeBatch(pairs: readonly G2PPair[]): { src: ReturnType<typeof padSeque
   return { src, tgtIn, tgtOut };
 }
 
-/** Decodes pairs in length-sorted batches; returns hypotheses in the input order. */
-function decodeAll(pairs: readonly G2PPair[], beam: number): Hypothesis[] {
+/** Decodes pairs in length-sorted batches (by the model, or another decoder such as an ensemble); returns hypotheses in the input order. */
+function decodeAll<E extends EncodedLike, S>(pairs: readonly G2PPair[], beam: number, decoder: StepDecoder<E, S> = model as never): Hypothesis[] {
   model.eval();
   const order = pairs.map((_, i) => i).sort((a, b) => (pairs[a] as G2PPair).word.length - (pairs[b] as G2PPair).word.length);
   const out: Hypothesis[] = new Array(pairs.length);
@@ -117,8 +119,8 @@ function decodeAll(pairs: readonly G2PPair[], beam: number): Hypothesis[] {
     const src = padSequences(idx.map((k) => encodeWord(letters, (pairs[k] as G2PPair).word)));
     const maxLength = Math.max(...src.lengths) + 8;
     const hyps = beam > 1
-      ? beamSearch(model, src.tokens, src.lengths, { bos: BOS, eos: EOS, beamWidth: beam, lengthPenalty: num('alpha'), maxLength }).map((h) => h[0] as Hypothesis)
-      : greedyDecode(model, src.tokens, src.lengths, { bos: BOS, eos: EOS, maxLength });
+      ? beamSearch(decoder, src.tokens, src.lengths, { bos: BOS, eos: EOS, beamWidth: beam, lengthPenalty: num('alpha'), maxLength }).map((h) => h[0] as Hypothesis)
+      : greedyDecode(decoder, src.tokens, src.lengths, { bos: BOS, eos: EOS, maxLength });
     idx.forEach((k, j) => (out[k] = hyps[j] as Hypothesis));
   }
   model.train();
@@ -137,6 +139,39 @@ if (o.evaluate) {
     const r = score(pairs, decodeAll(pairs, 1));
     process.stdout.write(`${String(o.evaluate)} (update ${ck.step ?? '?'}): ${name} (${pairs.length} words) greedy PER ${(r.per * 100).toFixed(2)} % WER ${(r.wer * 100).toFixed(2)} %\n`);
   }
+  process.exit(0);
+}
+
+if (o.ensemble) {
+  // Members trained by separate runs (e.g. one per core at the same time), decoded as one model.
+  const paths = String(o.ensemble).split(',').filter((x) => x.length > 0);
+  const members = paths.map((path) => {
+    const ck = loadCheckpoint(path);
+    const m = buildModule(ck.config, path);
+    if (!(m instanceof Seq2Seq)) throw new Error(`--ensemble: ${path} does not hold a Seq2Seq model`);
+    m.loadStateDict(ck.model);
+    m.checkVocabularies(letters, phonemes);
+    process.stdout.write(`member ${path}: update ${ck.step ?? '?'}, hidden ${m.hiddenSize}, ${m.numParameters().toLocaleString('en-US')} parameters\n`);
+    return m;
+  });
+  const ensemble = new Seq2SeqEnsemble(members).eval();
+  const beamK = num('beam');
+  const scores: Record<string, { per: number; wer: number; seconds: number }> = {};
+  const [dev, test] = quick ? [data.dev.slice(0, 200), data.test.slice(0, 200)] : [data.dev, data.test];
+  for (const [name, pairs, beam] of [['dev', dev, 1], ['test', test, 1], ['testBeam', test, beamK]] as const) {
+    const t = performance.now();
+    const r = score(pairs, decodeAll(pairs, beam, ensemble));
+    scores[name] = { ...r, seconds: (performance.now() - t) / 1000 };
+    process.stdout.write(`ensemble of ${members.length}: ${name} (${pairs.length} words, ${beam > 1 ? `beam ${beam}` : 'greedy'}) PER ${(r.per * 100).toFixed(2)} % WER ${(r.wer * 100).toFixed(2)} %\n`);
+  }
+  if (quick) process.exit(0);
+  mkdirSync(`${String(o.out)}/g2p`, { recursive: true });
+  writeFileSync(`${String(o.out)}/g2p/ensemble-${String(o.tag)}.json`, JSON.stringify({
+    date: new Date().toISOString(), backend: describeBackend(), members: paths,
+    parameters: members.map((m) => m.numParameters()),
+    dev: scores.dev, test: { greedy: scores.test, beam: { width: beamK, alpha: num('alpha'), ...scores.testBeam } },
+  }, null, 1) + '\n');
+  writeReport(String(o.out));
   process.exit(0);
 }
 
