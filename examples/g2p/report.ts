@@ -71,7 +71,8 @@ export function writeReport(outDir: string): string {
       `![attention](g2p/attention${suffix}.svg)`, '',
       ...(ensembles.length === 0 ? [] : [
         '**Ensembles** (`Seq2SeqEnsemble`: the mean of the members\' next-token distributions at every step) of the best-dev weights of',
-        'runs trained at the same time, one per core, scored on the whole dev and test splits:', '',
+        'separate runs, scored on the whole dev and test splits. Their training times add up: an ensemble of two one-hour runs is two',
+        'hours of training on this machine (two runs at once, one per core, each ran at half speed here: the two vCPUs are not independent).', '',
         '| ensemble | members | dev WER, greedy | test PER, greedy | test WER, greedy | test PER, beam | test WER, beam |',
         '| --- | --- | --- | --- | --- | --- | --- |',
         ...ensembles.map(({ tag, r }) => `| ${tag} | ${r.members.map((m) => m.replace(/^runs\/g2p-|\/best\.safetensors$/g, '')).join(' + ')} | ${pct(r.dev.wer)} | ${pct(r.test.greedy.per)} | ${pct(r.test.greedy.wer)} | ${pct(r.test.beam.per)} | ${pct(r.test.beam.wer)} |`),
@@ -82,12 +83,10 @@ export function writeReport(outDir: string): string {
       ...last.r.samples.map((s) => `| ${s.word} | ${s.reference} | ${s.greedy} |`), '',
       'Reproduce: `npm run g2p` (55 minutes of training, then the test evaluation; `--minutes`, `--hidden`, `--beam`, … see',
       '`--help`). A longer run continues from the checkpoint: `npm run g2p -- --resume --minutes 45 --tag longer`.',
-      'The one-hour runs on the native backend, two at a time (one per core), then their ensemble:', '',
+      'The one-hour run on the native backend, and an ensemble of two runs:', '',
       '```sh',
-      'RECURRENT_THREADS=1 npm run g2p -- --minutes 59 --hidden 128 --lr 0.003 --schedule cosine --dev-words 5825 --seed 1 --ckpt-dir runs/g2p-hour128 --tag hour128 &',
-      'RECURRENT_THREADS=1 npm run g2p -- --minutes 59 --hidden 160 --lr 0.003 --schedule cosine --dev-words 5825 --seed 2 --ckpt-dir runs/g2p-hour160 --tag hour160 &',
-      'wait',
-      'npm run g2p -- --ensemble runs/g2p-hour128/best.safetensors,runs/g2p-hour160/best.safetensors --tag hour-pair',
+      'RECURRENT_THREADS=1 npm run g2p -- --minutes 59 --hidden 128 --lr 0.003 --schedule cosine --dev-words 5825 --seed 1 --ckpt-dir runs/g2p-hour128 --tag hour128',
+      'npm run g2p -- --ensemble runs/g2p-hour128/best.safetensors,runs/g2p-<other run>/best.safetensors --tag <name>',
       '```', '',
     );
   }
