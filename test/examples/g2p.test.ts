@@ -1,8 +1,17 @@
 // The G2P data rules (examples/g2p/data.ts) on a small dictionary, and the split on the
-// real one: disjoint, complete, 90/5/5, reproducible from its seed.
+// real one: disjoint, complete, 90/5/5, reproducible from its seed; the script's --ensemble
+// evaluation on small untrained checkpoints.
 import { describe, expect, it } from 'vitest';
 import { pairsFromDict, splitG2P, encodeWord, encodePhones, PAD, BOS, EOS } from '../../examples/g2p/data.js';
-import { cmudict } from '../../src/node/index.js';
+import { cmudict, saveCheckpoint } from '../../src/node/index.js';
+import { Seq2Seq, Generator, moduleConfig } from '../../src/index.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 describe('G2P data', () => {
   it('letters-only words, primary pronunciation, stress removed, sorted', () => {
@@ -29,4 +38,32 @@ describe('G2P data', () => {
     expect(encodeWord(a.letters, 'AB')).toEqual([1, 2]);
     expect(a.phonemes.tokens[encodePhones(a.phonemes, ['AA'])[0] as number]).toBe('AA');
   });
+});
+
+describe('G2P script', () => {
+  it('--ensemble --quick decodes checkpoints of different sizes as one model; a checkpoint of another vocabulary fails clearly', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'g2p-ens-'));
+    try {
+      const paths = [12, 16].map((hidden, i) => {
+        const m = new Seq2Seq({ srcVocab: 27, tgtVocab: 42, embed: 8, hidden, generator: new Generator(i + 1) });
+        const path = join(dir, `m${i}.safetensors`);
+        saveCheckpoint(path, m, { step: 7, config: moduleConfig(m) });
+        return path;
+      });
+      const run = (ckpts: string[]): ReturnType<typeof spawnSync> => spawnSync(process.execPath, ['--import', 'tsx', 'examples/g2p/run.ts', '--quick', '--beam', '2', '--ensemble', ckpts.join(',')], { cwd: root, encoding: 'utf8' });
+      const ok = run(paths);
+      expect(ok.status, String(ok.stderr)).toBe(0);
+      expect(String(ok.stdout)).toMatch(/member .*m0\.safetensors: update 7, hidden 12/);
+      expect(String(ok.stdout)).toMatch(/ensemble of 2: dev \(200 words, greedy\) PER \d+\.\d\d % WER \d+\.\d\d %/);
+      expect(String(ok.stdout)).toMatch(/ensemble of 2: testBeam \(200 words, beam 2\)/);
+      const other = new Seq2Seq({ srcVocab: 27, tgtVocab: 40, embed: 8, hidden: 12 });
+      const bad = join(dir, 'other.safetensors');
+      saveCheckpoint(bad, other, { config: moduleConfig(other) });
+      const fail = run([paths[0] as string, bad]);
+      expect(fail.status).not.toBe(0);
+      expect(String(fail.stderr)).toMatch(/target vocabulary/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
