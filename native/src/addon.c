@@ -666,7 +666,7 @@ static napi_value js_copy_strided(napi_env env, napi_callback_info info) {
 /* Adam's (and AdamW's) update without AMSGrad or maximize, in place on p, m, v, computed in
  * float64 in the reference kernel's order (kernels/ref/optim.ts), so the result is the
  * same to the last bit (this file is built without FMA contraction):
- *   m = b1·m + (1 − b1)·g;  v = b2·v + (1 − b2)·g²;  p = p·shrink − stepSize·m / (√v / bc2Sqrt + eps) */
+ *   m = b1·m + (1 − b1)·g;  v = b2·v + (1 − b2)·g²;  p = p·shrink (rounded);  p = p − stepSize·m / (√v / bc2Sqrt + eps) */
 static napi_value js_adam_update(napi_env env, napi_callback_info info) {
   /* p, grad, m, v, n, b1, b2, eps, stepSize, bc2Sqrt, shrink */
   args_t a = {env, "adamUpdate", {0}, 0, 0};
@@ -683,7 +683,8 @@ static napi_value js_adam_update(napi_env env, napi_callback_info info) {
     const float vi = (float)(b2 * v[i] + c2 * gi * gi);
     m[i] = mi;
     v[i] = vi;
-    p[i] = (float)((double)p[i] * shrink - stepSize * ((double)mi / (sqrt((double)vi) / bc2Sqrt + eps)));
+    const float pi = shrink != 1 ? (float)((double)p[i] * shrink) : p[i]; /* AdamW's decay, rounded first */
+    p[i] = (float)((double)pi - stepSize * ((double)mi / (sqrt((double)vi) / bc2Sqrt + eps)));
   }
   return undefined(env);
 }

@@ -49,8 +49,8 @@ class AdamBase extends Optimizer<AdamOptions> {
     const bc2Sqrt = Math.sqrt(1 - b2 ** step);
     const stepSize = lr / bc1;
     if (!vmax && !maximize && (this.decoupled || wd === 0)) {
-      // The common case without per-element branches (same arithmetic as the loop below).
-      // (A backend kernel: the native one is the same arithmetic, to the last bit.)
+      // The common case, as a backend kernel without per-element branches: the same
+      // arithmetic as the loop below (the native kernel too, to the last bit).
       backendFor(p instanceof Float64Array ? 'float64' : 'float32').adamUpdate(p, grad, m, v, p.length, b1, b2, eps, stepSize, bc2Sqrt, this.decoupled ? 1 - lr * wd : 1);
       return;
     }

@@ -6,7 +6,8 @@ import type { FloatArray } from '../../util/arrays.js';
  * Adam's update without AMSGrad or maximize, over n elements, in float64 arithmetic:
  *   m ← b1·m + (1 − b1)·g;  v ← b2·v + (1 − b2)·g²;  p ← p·shrink − stepSize·m / (√v / bc2Sqrt + eps)
  * with stepSize = lr / (1 − b1ᵗ), bc2Sqrt = √(1 − b2ᵗ), shrink = 1 − lr·wd for AdamW (else 1).
- * m and v are read back from their storage (rounded to its precision) before p's update.
+ * m, v and the decayed p are read back from their storage (rounded to its precision) before
+ * p's update, as PyTorch's separate in-place operations do.
  */
 export function adamUpdate(
   p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, n: number,
@@ -18,6 +19,7 @@ export function adamUpdate(
     const gi = grad[i] as number;
     m[i] = b1 * (m[i] as number) + c1 * gi;
     v[i] = b2 * (v[i] as number) + c2 * gi * gi;
-    p[i] = (p[i] as number) * shrink - stepSize * ((m[i] as number) / (Math.sqrt(v[i] as number) / bc2Sqrt + eps));
+    if (shrink !== 1) p[i] = (p[i] as number) * shrink; // AdamW's decay, stored (rounded) first as in PyTorch
+    p[i] = (p[i] as number) - stepSize * ((m[i] as number) / (Math.sqrt(v[i] as number) / bc2Sqrt + eps));
   }
 }
