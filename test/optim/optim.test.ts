@@ -95,9 +95,12 @@ describe('Adam\'s update kernel', () => {
   it('the plain case (a backend kernel) equals the general loop to the last bit: maximize on −g is minimize on g, float32 and float64, Adam and AdamW', () => {
     for (const dtype of ['float32', 'float64'] as const) {
       for (const [Opt, wd] of [[Adam, 0], [AdamW, 0.05]] as const) {
-        const A = dtype === 'float32' ? Float32Array : Float64Array;
         const n = 3000;
-        const init = A.from({ length: n }, (_, i) => Math.sin(i * 0.37) * 2);
+        const arr = (f: (i: number) => number): Float32Array | Float64Array => {
+          const xs = Array.from({ length: n }, (_, i) => f(i));
+          return dtype === 'float32' ? Float32Array.from(xs) : Float64Array.from(xs);
+        };
+        const init = arr((i) => Math.sin(i * 0.37) * 2);
         const p1 = new Tensor(init.slice(), [n]);
         const p2 = new Tensor(init.slice(), [n]);
         p1.requiresGrad = true;
@@ -105,7 +108,7 @@ describe('Adam\'s update kernel', () => {
         const plain = new Opt([p1], { lr: 0.01, weightDecay: wd });
         const general = new Opt([p2], { lr: 0.01, weightDecay: wd, maximize: true });
         for (let step = 1; step <= 4; step++) {
-          const g = A.from({ length: n }, (_, i) => Math.cos(i * 0.11 + step) * 0.3);
+          const g = arr((i) => Math.cos(i * 0.11 + step) * 0.3);
           p1.grad = new Tensor(g, [n]);
           p2.grad = new Tensor(g.map((x) => -x), [n]);
           plain.step();
