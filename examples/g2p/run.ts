@@ -31,7 +31,7 @@ const program = new Command()
   .option('--hidden <n>', 'encoder hidden size per direction (decoder: twice this)', '160')
   .option('--batch <n>', 'batch size', '64')
   .option('--lr <x>', 'Adam learning rate', '0.002')
-  .option('--schedule <kind>', 'learning rate: "plateau" (halved when the dev WER stops improving) or "cosine" (annealed to lr/100 over the time budget of this session)', 'plateau')
+  .option('--schedule <kind>', 'learning rate: "plateau" (halved when the dev WER stops improving) or "cosine" (annealed from lr to lr/100 over the time budget of this session; a resumed session restarts from lr)', 'plateau')
   .option('--dropout <p>', 'dropout on embeddings and the attentional vector', '0.2')
   .option('--attention <kind>', 'additive, dot or general', 'general')
   .option('--beam <k>', 'beam width for the beam-search evaluation', '5')
@@ -182,6 +182,9 @@ const devWords = data.dev.slice(0, quick ? 200 : num('devWords'));
 const batchSize = num('batch');
 const runStart = performance.now();
 const COSINE_STEPS = 10000;
+// A cosine schedule spans one session's budget: a resumed session restarts it from --lr (a warm
+// restart, as SGDR), not from the annealed rate the checkpoint ended at.
+if (o.schedule === 'cosine') for (const group of optimizer.paramGroups) group.lr = num('lr');
 const cosine = o.schedule === 'cosine' ? new CosineAnnealingLR(optimizer, COSINE_STEPS, num('lr') / 100) : null;
 let lossSum = 0;
 let lossCount = 0;
