@@ -143,7 +143,7 @@ if (o.evaluate) {
 }
 
 if (o.ensemble) {
-  // Members trained by separate runs (e.g. one per core at the same time), decoded as one model.
+  // Members trained by separate runs (their training times add up), decoded as one model.
   const paths = String(o.ensemble).split(',').filter((x) => x.length > 0);
   const members = paths.map((path) => {
     const ck = loadCheckpoint(path);
