@@ -13,7 +13,7 @@ export { gradcheck, type GradcheckOptions, type GradcheckResult } from './autogr
 
 // Backends
 export type { Backend, UnaryOp, BinaryOp } from './backend/backend.js';
-export { setBackend, getBackend, registerBackend, listBackends, describeBackend, setNumThreads, wasmBackend, nativeBackend } from './backend/registry.js';
+export { setBackend, getBackend, registerBackend, listBackends, describeBackend, setNumThreads, setFlushDenormal, wasmBackend, nativeBackend } from './backend/registry.js';
 export { NativeBackend, nativeUnavailableReason, type NativeAddon } from './kernels/native/native-backend.js';
 export { WasmBackend, wasmFeatures, type WasmBackendOptions } from './kernels/wasm/wasm-backend.js';
 

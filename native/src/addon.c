@@ -26,6 +26,17 @@
 #include "vmath.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned locked_fp; /* the caller's floating-point state, saved by kernel_begin */
+
+/* A kernel call: takes the process-wide lock and applies the flush-to-zero mode. */
+static void kernel_begin(void) {
+  pthread_mutex_lock(&lock);
+  locked_fp = rc_fp_enter();
+}
+static void kernel_end(void) {
+  rc_fp_leave(locked_fp);
+  pthread_mutex_unlock(&lock);
+}
 
 /* ---- argument helpers ---------------------------------------------------------------- */
 
@@ -173,6 +184,8 @@ static napi_value js_info(napi_env env, napi_callback_info info) {
   napi_set_named_property(env, o, "nr", v);
   napi_create_double(env, (double)rc_seq_scratch_bytes(), &v);
   napi_set_named_property(env, o, "scratchBytes", v);
+  napi_get_boolean(env, rc_flush_denormal() != 0, &v);
+  napi_set_named_property(env, o, "flushDenormal", v);
   pthread_mutex_unlock(&lock);
   return o;
 }
@@ -209,6 +222,21 @@ static napi_value js_force_isa(napi_env env, napi_callback_info info) {
   return r;
 }
 
+/* setFlushDenormal(on): the flush-to-zero mode of every later kernel; returns whether this
+ * CPU/build supports it (false: the mode stays off). */
+static napi_value js_set_flush_denormal(napi_env env, napi_callback_info info) {
+  args_t a = {env, "setFlushDenormal", {0}, 0, 0};
+  if (!get_args(&a, info, 1)) return NULL;
+  int on = get_bool(&a, 0, "enabled");
+  if (a.failed) return NULL;
+  pthread_mutex_lock(&lock);
+  int ok = rc_set_flush_denormal(on);
+  pthread_mutex_unlock(&lock);
+  napi_value r;
+  napi_get_boolean(env, ok != 0, &r);
+  return r;
+}
+
 /* ---- gemm ------------------------------------------------------------------------------ */
 
 static napi_value js_sgemm(napi_env env, napi_callback_info info) {
@@ -231,9 +259,9 @@ static napi_value js_sgemm(napi_env env, napi_callback_info info) {
   float *A = F32(6, "A", needA), *B = F32(9, "B", needB), *C = F32(13, "C", needC);
   if (a.failed) return NULL;
   if (M == 0 || N == 0) return undefined(env);
-  pthread_mutex_lock(&lock);
+  kernel_begin();
   rc_sgemm(tA, tB, (int)M, (int)N, (int)K, (float)alpha, A + aOff, (int)lda, B + bOff, (int)ldb, (float)beta, C + cOff, (int)ldc);
-  pthread_mutex_unlock(&lock);
+  kernel_end();
   return undefined(env);
 }
 
@@ -267,9 +295,9 @@ static napi_value js_lstm_forward(napi_env env, napi_callback_info info) {
   int32_t *len = I32N(10, "lengths", B);
   int save = get_bool(&a, 15, "saveGates");
   if (a.failed) return NULL;
-  pthread_mutex_lock(&lock);
+  kernel_begin();
   int rc = rc_lstm_forward(hs, cs, gates, x, h0, c0, wIH, wHH, bIH, bHH, len, (int)T, (int)B, (int)I, (int)H, save);
-  pthread_mutex_unlock(&lock);
+  kernel_end();
   if (rc != 0) {
     fail(&a, 1, "out of memory for the scratch of T = %lld, B = %lld, H = %lld", (long long)T, (long long)B, (long long)H);
     return NULL;
@@ -292,10 +320,10 @@ static napi_value js_lstm_backward(napi_env env, napi_callback_info info) {
   float *wIH = F32(17, "wIH", G * I), *wHH = F32(18, "wHH", G * H);
   int32_t *len = I32N(19, "lengths", B);
   if (a.failed) return NULL;
-  pthread_mutex_lock(&lock);
+  kernel_begin();
   int rc = rc_lstm_backward(dx, dh0, dc0, dwIH, dwHH, dbIH, dbHH, dhSteps, dhOut, dhN, dcN, hs, cs, gates, x, h0, c0, wIH, wHH,
                    len, (int)T, (int)B, (int)I, (int)H);
-  pthread_mutex_unlock(&lock);
+  kernel_end();
   if (rc != 0) {
     fail(&a, 1, "out of memory for the scratch of T = %lld, B = %lld, H = %lld", (long long)T, (long long)B, (long long)H);
     return NULL;
@@ -315,9 +343,9 @@ static napi_value js_gru_forward(napi_env env, napi_callback_info info) {
   float *bIH = F32N(7, "bIH", G), *bHH = F32N(8, "bHH", G);
   int32_t *len = I32N(9, "lengths", B);
   if (a.failed) return NULL;
-  pthread_mutex_lock(&lock);
+  kernel_begin();
   int rc = rc_gru_forward(hs, gates, ghn, x, h0, wIH, wHH, bIH, bHH, len, (int)T, (int)B, (int)I, (int)H);
-  pthread_mutex_unlock(&lock);
+  kernel_end();
   if (rc != 0) {
     fail(&a, 1, "out of memory for the scratch of T = %lld, B = %lld, H = %lld", (long long)T, (long long)B, (long long)H);
     return NULL;
@@ -340,10 +368,10 @@ static napi_value js_gru_backward(napi_env env, napi_callback_info info) {
   float *wIH = F32(14, "wIH", G * I), *wHH = F32(15, "wHH", G * H);
   int32_t *len = I32N(16, "lengths", B);
   if (a.failed) return NULL;
-  pthread_mutex_lock(&lock);
+  kernel_begin();
   int rc = rc_gru_backward(dx, dh0, dwIH, dwHH, dbIH, dbHH, dhSteps, dhOut, dhN, hs, gates, ghn, x, h0, wIH, wHH, len,
                   (int)T, (int)B, (int)I, (int)H);
-  pthread_mutex_unlock(&lock);
+  kernel_end();
   if (rc != 0) {
     fail(&a, 1, "out of memory for the scratch of T = %lld, B = %lld, H = %lld", (long long)T, (long long)B, (long long)H);
     return NULL;
@@ -363,9 +391,9 @@ static napi_value js_rnn_forward(napi_env env, napi_callback_info info) {
   int relu = get_bool(&a, 7, "relu");
   int32_t *len = I32N(8, "lengths", B);
   if (a.failed) return NULL;
-  pthread_mutex_lock(&lock);
+  kernel_begin();
   int rc = rc_rnn_forward(hs, x, h0, wIH, wHH, bIH, bHH, relu, len, (int)T, (int)B, (int)I, (int)H);
-  pthread_mutex_unlock(&lock);
+  kernel_end();
   if (rc != 0) {
     fail(&a, 1, "out of memory for the scratch of T = %lld, B = %lld, H = %lld", (long long)T, (long long)B, (long long)H);
     return NULL;
@@ -388,10 +416,10 @@ static napi_value js_rnn_backward(napi_env env, napi_callback_info info) {
   int relu = get_bool(&a, 14, "relu");
   int32_t *len = I32N(15, "lengths", B);
   if (a.failed) return NULL;
-  pthread_mutex_lock(&lock);
+  kernel_begin();
   int rc = rc_rnn_backward(dx, dh0, dwIH, dwHH, dbIH, dbHH, dhSteps, dhOut, dhN, hs, x, h0, wIH, wHH, relu, len,
                   (int)T, (int)B, (int)I, (int)H);
-  pthread_mutex_unlock(&lock);
+  kernel_end();
   if (rc != 0) {
     fail(&a, 1, "out of memory for the scratch of T = %lld, B = %lld, H = %lld", (long long)T, (long long)B, (long long)H);
     return NULL;
@@ -424,9 +452,9 @@ static napi_value js_lstm_gates_forward(napi_env env, napi_callback_info info) {
   float *cp = F32(6, "cPrev", pOff + B * H);
   int32_t *len = I32N(8, "lengths", B);
   if (a.failed) return NULL;
-  pthread_mutex_lock(&lock);
+  kernel_begin();
   rc_lstm_gates_forward(g + gOff, c + cOff, m + mOff, cp + pOff, len, (int)t, (int)B, (int)H);
-  pthread_mutex_unlock(&lock);
+  kernel_end();
   return undefined(env);
 }
 
@@ -440,9 +468,9 @@ static napi_value js_lstm_gates_backward(napi_env env, napi_callback_info info) 
   float *g = F32(4, "gates", gOff + B * 4 * H), *c = F32(6, "c", cOff + B * H), *cp = F32(8, "cPrev", pOff + B * H);
   int32_t *len = I32N(10, "lengths", B);
   if (a.failed) return NULL;
-  pthread_mutex_lock(&lock);
+  kernel_begin();
   rc_lstm_gates_backward(dg + dgOff, dc, dm, g + gOff, c + cOff, cp + pOff, len, (int)t, (int)B, (int)H);
-  pthread_mutex_unlock(&lock);
+  kernel_end();
   return undefined(env);
 }
 
@@ -457,9 +485,9 @@ static napi_value js_gru_gates_forward(napi_env env, napi_callback_info info) {
   float *gx = F32(6, "gx", xOff + B * 3 * H), *gh = F32(8, "gh", B * 3 * H), *hp = F32(9, "hPrev", pOff + B * H);
   int32_t *len = I32N(11, "lengths", B);
   if (a.failed) return NULL;
-  pthread_mutex_lock(&lock);
+  kernel_begin();
   rc_gru_gates_forward(g + gOff, ghn + nOff, h + hOff, gx + xOff, gh, hp + pOff, len, (int)t, (int)B, (int)H);
-  pthread_mutex_unlock(&lock);
+  kernel_end();
   return undefined(env);
 }
 
@@ -476,9 +504,9 @@ static napi_value js_gru_gates_backward(napi_env env, napi_callback_info info) {
   float *ghn = F32(8, "ghn", nOff + B * H), *hp = F32(10, "hPrev", pOff + B * H);
   int32_t *len = I32N(12, "lengths", B);
   if (a.failed) return NULL;
-  pthread_mutex_lock(&lock);
+  kernel_begin();
   rc_gru_gates_backward(dgx + dxOff, dgh + dhOff, dhd, dh, g + gOff, ghn + nOff, hp + pOff, len, (int)t, (int)B, (int)H);
-  pthread_mutex_unlock(&lock);
+  kernel_end();
   return undefined(env);
 }
 
@@ -493,9 +521,9 @@ static napi_value js_rnn_act_forward(napi_env env, napi_callback_info info) {
   int relu = get_bool(&a, 4, "relu");
   int32_t *len = I32N(5, "lengths", B);
   if (a.failed) return NULL;
-  pthread_mutex_lock(&lock);
+  kernel_begin();
   rc_rnn_act_forward(h + hOff, pre + pOff, relu, len, (int)t, (int)B, (int)H);
-  pthread_mutex_unlock(&lock);
+  kernel_end();
   return undefined(env);
 }
 
@@ -510,9 +538,9 @@ static napi_value js_rnn_act_backward(napi_env env, napi_callback_info info) {
   int relu = get_bool(&a, 5, "relu");
   int32_t *len = I32N(6, "lengths", B);
   if (a.failed) return NULL;
-  pthread_mutex_lock(&lock);
+  kernel_begin();
   rc_rnn_act_backward(dpre + dOff, dh, h + hOff, relu, len, (int)t, (int)B, (int)H);
-  pthread_mutex_unlock(&lock);
+  kernel_end();
   return undefined(env);
 }
 
@@ -531,6 +559,7 @@ static napi_value js_reduce_sum(napi_env env, napi_callback_info info) {
   }
   float *out = F32(0, "out", outer * inner), *x = F32(1, "x", outer * n * inner);
   if (a.failed) return NULL;
+  const unsigned fp = rc_fp_enter();
   if (inner == 1) {
     for (int64_t o = 0; o < outer; o++) {
       const float *xo = x + o * n;
@@ -538,6 +567,7 @@ static napi_value js_reduce_sum(napi_env env, napi_callback_info info) {
       for (int64_t k = 0; k < n; k++) acc += xo[k];
       out[o] = (float)acc;
     }
+    rc_fp_leave(fp);
     return undefined(env);
   }
   double buf[512];
@@ -552,6 +582,7 @@ static napi_value js_reduce_sum(napi_env env, napi_callback_info info) {
       for (int64_t i = 0; i < w; i++) out[o * inner + i0 + i] = (float)buf[i];
     }
   }
+  rc_fp_leave(fp);
   return undefined(env);
 }
 
@@ -569,7 +600,9 @@ static napi_value js_unary(napi_env env, napi_callback_info info) {
   if (a.failed) return NULL;
   vm_kernels vm;
   vm_select(&vm);
+  const unsigned fp = rc_fp_enter();
   (op == 0 ? vm.tanh_precise : vm.sigmoid)(out, x, NULL, (int)n);
+  rc_fp_leave(fp);
   return undefined(env);
 }
 
@@ -583,8 +616,10 @@ static napi_value js_unary_backward(napi_env env, napi_callback_info info) {
   if (!a.failed && op > 1) fail(&a, 1, "argument 'op' must be 0 (tanh) or 1 (sigmoid), got %lld", (long long)op);
   float *dx = F32(1, "dx", n), *dy = F32(2, "dy", n), *y = F32(3, "y", n);
   if (a.failed) return NULL;
+  const unsigned fp = rc_fp_enter();
   if (op == 0) for (int64_t i = 0; i < n; i++) dx[i] = (float)((double)dy[i] * (1 - (double)y[i] * (double)y[i]));
   else for (int64_t i = 0; i < n; i++) dx[i] = (float)((double)dy[i] * ((double)y[i] * (1 - (double)y[i])));
+  rc_fp_leave(fp);
   return undefined(env);
 }
 
@@ -677,6 +712,7 @@ static napi_value js_adam_update(napi_env env, napi_callback_info info) {
   float *p = F32(0, "p", n), *g = F32(1, "grad", n), *m = F32(2, "m", n), *v = F32(3, "v", n);
   if (a.failed) return NULL;
   const double c1 = 1 - b1, c2 = 1 - b2;
+  const unsigned fp = rc_fp_enter();
   for (int64_t i = 0; i < n; i++) {
     const double gi = g[i];
     const float mi = (float)(b1 * m[i] + c1 * gi);
@@ -686,6 +722,7 @@ static napi_value js_adam_update(napi_env env, napi_callback_info info) {
     const float pi = shrink != 1 ? (float)((double)p[i] * shrink) : p[i]; /* AdamW's decay, rounded first */
     p[i] = (float)((double)pi - stepSize * ((double)mi / (sqrt((double)vi) / bc2Sqrt + eps)));
   }
+  rc_fp_leave(fp);
   return undefined(env);
 }
 
@@ -702,6 +739,7 @@ NAPI_MODULE_INIT() {
   EXPORT("info", js_info);
   EXPORT("setThreads", js_set_threads);
   EXPORT("forceIsa", js_force_isa);
+  EXPORT("setFlushDenormal", js_set_flush_denormal);
   EXPORT("sgemm", js_sgemm);
   EXPORT("reduceSum", js_reduce_sum);
   EXPORT("adamUpdate", js_adam_update);

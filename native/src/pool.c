@@ -123,6 +123,33 @@ int rc_threads(void) {
 
 int rc_in_parallel(void) { return tls_team > 0; }
 
+static atomic_int flush_denormal;
+
+#if defined(__x86_64__) || defined(__i386__)
+#define RC_FTZ_DAZ 0x8040u /* MXCSR: FTZ (bit 15) | DAZ (bit 6) */
+int rc_set_flush_denormal(int on) {
+  atomic_store(&flush_denormal, on != 0);
+  return 1;
+}
+unsigned rc_fp_enter(void) {
+  unsigned saved = _mm_getcsr();
+  unsigned want = atomic_load_explicit(&flush_denormal, memory_order_relaxed) ? (saved | RC_FTZ_DAZ) : (saved & ~RC_FTZ_DAZ);
+  if (want != saved) _mm_setcsr(want);
+  return saved;
+}
+void rc_fp_leave(unsigned saved) {
+  if (_mm_getcsr() != saved) _mm_setcsr(saved);
+}
+#else
+int rc_set_flush_denormal(int on) {
+  atomic_store(&flush_denormal, 0);
+  return on == 0;
+}
+unsigned rc_fp_enter(void) { return 0; }
+void rc_fp_leave(unsigned saved) { (void)saved; }
+#endif
+int rc_flush_denormal(void) { return atomic_load(&flush_denormal); }
+
 static void *worker_main(void *arg) {
   worker_t *w = arg;
   /* Not a fresh load: a task may have been posted before this thread first ran. */
@@ -152,7 +179,9 @@ static void *worker_main(void *arg) {
      * the task fields are read only after winning the claim. */
     if (atomic_exchange_explicit(&w->claimed, 1, memory_order_acq_rel) != 0) continue;
     tls_team = w->nthreads;
+    unsigned fp = rc_fp_enter(); /* the caller's flush-to-zero mode */
     w->fn(w->ctx, w->tid, w->nthreads);
+    rc_fp_leave(fp);
     tls_team = 0;
     atomic_fetch_sub_explicit(&pending, 1, memory_order_release);
   }

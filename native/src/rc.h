@@ -27,6 +27,18 @@ int rc_force_isa(const char *isa);
 int rc_threads(void);
 void rc_set_threads(int n);
 
+/* Flush-to-zero mode (as torch.set_flush_denormal): when on, every kernel runs with
+ * subnormal float inputs read as zero and subnormal results written as zero (x86: the
+ * MXCSR DAZ and FTZ bits, set on entry and restored on exit, in the caller and in the
+ * workers), which removes the 10-100x slowdown of arithmetic on subnormals. Off by
+ * default (IEEE arithmetic). rc_set_flush_denormal returns 0 where unsupported. */
+int rc_set_flush_denormal(int on);
+int rc_flush_denormal(void);
+/* Enter/leave a kernel: applies the mode above to this thread; returns/takes the thread's
+ * previous floating-point control state. */
+unsigned rc_fp_enter(void);
+void rc_fp_leave(unsigned saved);
+
 /* Runs fn(ctx, tid, nthreads) on min(nthreads, rc_threads()) threads — the caller is
  * tid 0 — and returns when every one has returned. nthreads <= 1 runs fn inline.
  * Not reentrant: fn must not call rc_parallel (kernels check rc_in_parallel()). */

@@ -54,6 +54,27 @@ export function setNumThreads(threads: number): void {
   nativeBackend()?.setThreads(threads);
 }
 
+/**
+ * Flushes subnormal numbers to zero in the native backend's kernels (as
+ * torch.set_flush_denormal): much faster when values underflow (late in training), at the
+ * cost of IEEE subnormals (below 1.2e-38 in float32). Off by default. Returns true when the
+ * mode is now as requested: the native backend is available and the CPU supports it (x86),
+ * or `enabled` is false. The reference and WebAssembly kernels always keep IEEE subnormals.
+ *
+ * @example
+ * ```ts
+ * import { setFlushDenormal } from 'recurrent';
+ * const on = setFlushDenormal(true); // true with the native backend on x86
+ * setFlushDenormal(false);
+ * ```
+ */
+export function setFlushDenormal(enabled: boolean): boolean {
+  if (typeof enabled !== 'boolean') throw new BackendError(`setFlushDenormal: argument 'enabled' must be a boolean, got ${typeof enabled}`);
+  const n = nativeBackend();
+  if (!n) return !enabled;
+  return n.setFlushDenormal(enabled) || !enabled;
+}
+
 function defaultBackend(): Backend {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.RECURRENT_BACKEND;
   if (env) {

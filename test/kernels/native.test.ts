@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NativeBackend, nativeUnavailableReason } from '../../src/kernels/native/native-backend.js';
 import { refBackend } from '../../src/backend/ref.js';
+import { setFlushDenormal } from '../../src/backend/registry.js';
 import type { Backend } from '../../src/backend/backend.js';
 import { Generator } from '../../src/util/rng.js';
 import { lstmBackward, lstmForward } from '../../src/kernels/recurrent/lstm.js';
@@ -171,6 +172,63 @@ describe.runIf(built)('native backend', () => {
     expect(p2.some((x, i) => x !== pr[i])).toBe(true);
     const addon = (native as unknown as { n: Record<string, (...a: unknown[]) => void> }).n;
     expect(() => addon.adamUpdate!(p2, gr, m2, new Float32Array(n - 1), n, 0.9, 0.999, 1e-8, 1e-3, 1, 1)).toThrow(/adamUpdate: argument 'v' must hold at least 5000 elements, got 4999/);
+  });
+
+  it('flush-to-zero mode: off by default (IEEE subnormals); on, subnormal inputs and results are 0 in the caller and in the workers; JavaScript keeps IEEE arithmetic', () => {
+    expect(native.flushDenormal).toBe(false);
+    const threads = native.threads;
+    const M = 256; // large enough for the 2-thread gemm path
+    const gemm = (a: Float32Array, b: Float32Array): Float32Array => {
+      const c = new Float32Array(M * M);
+      native.gemm(false, false, M, M, M, 1, a, 0, M, b, 0, M, 0, c, 0, M);
+      return c;
+    };
+    const small = new Float32Array(M * M).fill(1e-21); // normal; products 1e-42 are subnormal
+    const sub = new Float32Array(M * M).fill(1e-40); // subnormal inputs
+    const big = new Float32Array(M * M).fill(1e30);
+    const x = rnd(M * M, 7), y = rnd(M * M, 8);
+    const refC = new Float32Array(M * M);
+    refBackend.gemm(false, false, M, M, M, 1, x, 0, M, y, 0, M, 0, refC, 0, M);
+    const tiny = new Float32Array([1e-40, 2e-40]);
+    try {
+      NativeBackend.create({ threads: 2 });
+      const offSmall = gemm(small, small), offSub = gemm(sub, big), offXY = gemm(x, y);
+      expect(offSmall.every((v) => v > 2.5e-40 && v < 2.62e-40)).toBe(true); // 256 × 1e-42, kept as subnormals
+      expect(offSub.every((v) => Math.abs(v - 2.56e-8) < 1e-12)).toBe(true);
+      expect(err(offXY, refC)).toBeLessThan(1e-5);
+      const tanhOff = new Float32Array(M);
+      native.unary('tanh', tanhOff, sub.subarray(0, M), M);
+      expect(tanhOff.every((v) => v === Math.fround(1e-40))).toBe(true);
+
+      expect(native.setFlushDenormal(true)).toBe(process.arch === 'x64' || process.arch === 'ia32');
+      if (!native.flushDenormal) return; // not supported here: the mode stays off
+      expect(gemm(small, small).every((v) => v === 0)).toBe(true); // FTZ, in every thread's tiles
+      expect(gemm(sub, big).every((v) => v === 0)).toBe(true); // DAZ
+      expect(Array.from(gemm(x, y))).toEqual(Array.from(offXY)); // normal numbers: the same bits
+      const tanhOn = new Float32Array(M);
+      native.unary('tanh', tanhOn, sub.subarray(0, M), M);
+      expect(tanhOn.every((v) => v === 0)).toBe(true);
+      const dx = new Float32Array(M);
+      native.unaryBackward('tanh', dx, sub.subarray(0, M), tanhOn, tanhOn, M);
+      expect(dx.every((v) => v === 0)).toBe(true);
+      const n = 2048, p = new Float32Array(n).fill(1), m = new Float32Array(n), v = new Float32Array(n);
+      native.adamUpdate(p, new Float32Array(n).fill(1e-40), m, v, n, 0.9, 0.999, 1e-8, 1e-3, 1, 1);
+      expect(m.every((q) => q === 0)).toBe(true); // 0.1 × 1e-40 read as 0 × …
+      // The caller's own floating-point state is restored: JavaScript still has subnormals.
+      expect((tiny[0] as number) * 0.5).toBeGreaterThan(0);
+      expect(Math.fround((tiny[1] as number) / 2)).toBe(Math.fround(1e-40));
+      // The public switch.
+      expect(setFlushDenormal(false)).toBe(true);
+      expect(native.flushDenormal).toBe(false);
+      expect(gemm(small, small).every((q) => q > 0)).toBe(true);
+      expect(setFlushDenormal(true)).toBe(true);
+      expect(native.flushDenormal).toBe(true);
+      expect(() => setFlushDenormal('yes' as never)).toThrow(/setFlushDenormal: argument 'enabled' must be a boolean, got string/);
+    } finally {
+      native.setFlushDenormal(false);
+      NativeBackend.create({ threads });
+    }
+    expect(native.flushDenormal).toBe(false);
   });
 
   it('per-step gate kernels = ref (LSTM, GRU with gates aliasing gx, RNN tanh/relu), with lengths', () => {
