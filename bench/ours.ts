@@ -4,14 +4,15 @@
 // iterations, so that two of our backends can be measured in the same run.
 //
 // Training: loss = sum(outputs) (charrnn: Embedding → 2-layer LSTM → Linear, mean
-// softmax cross-entropy, the library's `crossEntropy`), backward, and one step of the
+// softmax cross-entropy, the library's `crossEntropy`; seq2seq: the library's `Seq2Seq`,
+// teacher-forced, mean cross-entropy), backward, and one step of the
 // library's `SGD` optimizer (plain SGD, no momentum: p -= lr·grad), the same as
 // tools/bench_torch.py. lr is tiny so that hundreds of timed iterations cannot saturate
 // the gates; the cost of the update is what is measured, not learning.
 
 import {
   GRU, LSTM, RNN, Embedding, Linear, Generator, SGD, Tensor, crossEntropy, getBackend, noGrad, randint, randn, reshape,
-  setBackend, sum, wasmBackend, nativeBackend, EchoStateNetwork, Reservoir,
+  setBackend, sum, wasmBackend, nativeBackend, EchoStateNetwork, Reservoir, Seq2Seq,
 } from '../src/index.js';
 import { inProcessSession, type Contender } from './measure.js';
 import { esnDensity, type Workload } from './workloads.js';
@@ -70,6 +71,34 @@ function charrnnRunner(w: Workload): OursRunner {
   };
 }
 
+/** Source lengths of the seq2seq workload: T, T−1, T−2, T−3, T, … (at least 1). */
+export function seq2seqLengths(w: Workload): Int32Array {
+  return Int32Array.from({ length: w.B }, (_, b) => Math.max(1, w.T - (b % 4)));
+}
+
+function seq2seqRunner(w: Workload): OursRunner {
+  const g = new Generator(1);
+  const model = new Seq2Seq({
+    srcVocab: w.vocab, tgtVocab: w.vocab, embed: w.embed, hidden: w.H, decoderHidden: 2 * w.H, bidirectional: true,
+    attention: 'general', dropout: 0.2, generator: g,
+  });
+  const opt = new SGD(model.parameters(), { lr: LR });
+  const src = randint(0, w.vocab, [w.T, w.B], { generator: g });
+  const tgtIn = randint(0, w.vocab, [w.T, w.B], { generator: g });
+  const targets = randint(0, w.vocab, [w.T * w.B], { generator: g });
+  const lengths = seq2seqLengths(w);
+  return {
+    step: () => {
+      opt.zeroGrad();
+      const { logits } = model.forward(src, lengths, tgtIn); // (T, B, V)
+      const loss = crossEntropy(reshape(logits, [w.T * w.B, w.vocab]), targets);
+      loss.backward();
+      opt.step();
+      return loss.item();
+    },
+  };
+}
+
 function gemmRunner(w: Workload): OursRunner {
   const n = w.n;
   const g = new Generator(1);
@@ -97,6 +126,7 @@ export function createOurs(w: Workload): OursRunner {
   if (w.kind === 'gemm') return gemmRunner(w);
   if (w.kind === 'esn-update' || w.kind === 'esn-ridge') return esnRunner(w);
   if (w.kind === 'charrnn') return charrnnRunner(w);
+  if (w.kind === 'seq2seq') return seq2seqRunner(w);
   return sequenceRunner(w);
 }
 

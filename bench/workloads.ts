@@ -2,7 +2,7 @@
 // and by every peer (bench/peers/*, tools/bench_torch.py), so that all of them run the
 // same shapes. float32 throughout; items = batch × sequence length.
 
-export type WorkloadKind = 'lstm' | 'gru' | 'rnn' | 'charrnn' | 'gemm' | 'esn-update' | 'esn-ridge';
+export type WorkloadKind = 'lstm' | 'gru' | 'rnn' | 'charrnn' | 'seq2seq' | 'gemm' | 'esn-update' | 'esn-ridge';
 export type WorkloadMode = 'train' | 'infer';
 
 export interface Workload {
@@ -14,12 +14,12 @@ export interface Workload {
   B: number;
   /** Sequence length. */
   T: number;
-  /** Input features (charrnn: the embedding width). */
+  /** Input features (charrnn, seq2seq: the embedding width). */
   I: number;
   /** Hidden units per layer. */
   H: number;
   layers: number;
-  /** charrnn: vocabulary size and embedding width. */
+  /** charrnn, seq2seq: vocabulary size (seq2seq: of the source and of the target) and embedding width. */
   vocab: number;
   embed: number;
   /** gemm: the square size n (C = A·B with n × n float32 matrices). */
@@ -52,6 +52,13 @@ export const WORKLOADS: readonly Workload[] = [
   // 2-layer char-level LSTM LM: embedding 65 → 64, LSTM 256 × 2, linear head 256 → 65,
   // softmax cross-entropy over every position.
   { name: 'charrnn-train', kind: 'charrnn', mode: 'train', B: 32, T: 64, I: 64, H: 256, layers: 2, vocab: 65, embed: 64, n: 0 },
+  // The G2P model of examples/g2p (npm run g2p) on G2P-like shapes: source and target
+  // embeddings 42 → 64, bidirectional LSTM encoder H = 128 per direction over source
+  // lengths T … T−3 (packed, masked in attention), decoder LSTM 256 initialised by
+  // tanh(Linear) bridges of the encoder's final h and c, Luong 'general' attention,
+  // tanh(W_c [context; s]), linear 256 → 42, dropout 0.2 on the embeddings and before the
+  // output layer, teacher-forced softmax cross-entropy over every target position.
+  { name: 'seq2seq-train', kind: 'seq2seq', mode: 'train', B: 64, T: 10, I: 64, H: 128, layers: 1, vocab: 42, embed: 64, n: 0 },
   gemm(256),
   gemm(512),
   gemm(1024),
@@ -95,7 +102,14 @@ export function flopsPerIteration(w: Workload): number {
   if (w.kind === 'esn-ridge') return w.T * (2 * esnDensity(w) * w.H * w.H + (w.H + 2) ** 2) + (w.H + 2) ** 3 / 3;
   const fwdLayer = (inp: number, g: number) => 2 * w.B * w.T * (inp + w.H) * g * w.H;
   let fwd: number;
-  if (w.kind === 'charrnn') {
+  if (w.kind === 'seq2seq') {
+    const BT = w.B * w.T, H2 = 2 * w.H;
+    fwd = 2 * fwdLayer(w.embed, 4) // encoder, both directions
+      + 2 * BT * (w.embed + H2) * 4 * H2 // decoder
+      + 2 * 2 * w.B * H2 * H2 // bridges
+      + 2 * BT * H2 * H2 + 2 * 2 * BT * w.T * H2 // keys' projection, scores, contexts
+      + 2 * BT * 2 * H2 * H2 + 2 * BT * H2 * w.vocab; // combine, output layer
+  } else if (w.kind === 'charrnn') {
     fwd = 2 * w.B * w.T * w.vocab * w.embed + fwdLayer(w.embed, 4) + (w.layers - 1) * fwdLayer(w.H, 4) + 2 * w.B * w.T * w.H * w.vocab;
   } else {
     fwd = fwdLayer(w.I, gates[w.kind]) + (w.layers - 1) * fwdLayer(w.H, gates[w.kind]);
@@ -122,7 +136,9 @@ export function describeWorkload(w: Workload): string {
   if (w.kind === 'gemm') return `sgemm C = A·B, ${w.n}×${w.n} float32${w.threads ? `, ${w.threads} thread${w.threads > 1 ? 's' : ''} for every contender` : ''}`;
   if (w.kind === 'esn-update') return `ESN reservoir: ${w.T} updates of ${w.H} leaky tanh units, ${(100 * esnDensity(w)).toFixed(0)} % sparse W (float64)`;
   if (w.kind === 'esn-ridge') return `ESN readout: ridge fit over ${w.T} steps (reservoir run of ${w.H} units, float64 normal equations of ${w.H + 2} features, Cholesky solve)`;
-  const what = w.kind === 'charrnn'
+  const what = w.kind === 'seq2seq'
+    ? `G2P-like encoder–decoder: embeddings ${w.vocab}→${w.embed}, bi-LSTM encoder H=${w.H}, LSTM decoder H=${2 * w.H}, general attention, source lengths ${w.T}…${w.T - 3}, dropout 0.2, softmax CE`
+    : w.kind === 'charrnn'
     ? `char-LM: embedding ${w.vocab}→${w.embed}, ${w.layers}-layer LSTM H=${w.H}, linear ${w.H}→${w.vocab}, softmax CE`
     : `${w.kind.toUpperCase()}${w.kind === 'rnn' ? ' (tanh)' : ''} ${w.layers} layer, I=${w.I} H=${w.H}`;
   const how = w.mode === 'train' ? 'forward + loss + backward + SGD step' : 'forward, no grad';

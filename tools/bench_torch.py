@@ -78,6 +78,9 @@ class Runner:
         torch.manual_seed(1)
         nn = torch.nn
         B, T, H = w["B"], w["T"], w["H"]
+        if kind == "seq2seq":
+            self.seq2seq_setup(torch, w, g)
+            return
         if kind == "charrnn":
             V, E = w["vocab"], w["embed"]
             self.emb = nn.Embedding(V, E)
@@ -94,6 +97,47 @@ class Runner:
         self.params = list(self.rnn.parameters())
         self.x = torch.randn(T, B, w["I"], generator=g)
         self.step = self.train_step if mode == "train" else self.infer_step
+
+    def seq2seq_setup(self, torch, w, g):
+        """The model of Seq2Seq (src/seq2seq/encoder-decoder.ts) with attention 'general',
+        bridge 'linear', initState, no input feeding, written with torch.nn: packed
+        bidirectional LSTM encoder, decoder LSTM from tanh(Linear) of the encoder's final h
+        and c, scores s·(W h_j) masked past each source length, context Σ a_j h_j,
+        tanh(W_c [context; s]), output layer; dropout 0.2 on the embeddings and before it."""
+        nn = torch.nn
+        B, T, H, V, E = w["B"], w["T"], w["H"], w["vocab"], w["embed"]
+        H2 = 2 * H
+        self.m = nn.ModuleDict({
+            "src": nn.Embedding(V, E), "enc": nn.LSTM(E, H, bidirectional=True),
+            "tgt": nn.Embedding(V, E), "dec": nn.LSTM(E, H2),
+            "bh": nn.Linear(H2, H2), "bc": nn.Linear(H2, H2), "att": nn.Linear(H2, H2, bias=False),
+            "comb": nn.Linear(2 * H2, H2, bias=False), "out": nn.Linear(H2, V),
+        })
+        self.params = list(self.m.parameters())
+        self.src = torch.randint(0, V, (T, B), generator=g)
+        self.tgt_in = torch.randint(0, V, (T, B), generator=g)
+        self.targets = torch.randint(0, V, (T * B,), generator=g)
+        self.lengths = torch.tensor([max(1, T - (b % 4)) for b in range(B)])  # as bench/ours.ts
+        self.pad_mask = (torch.arange(T)[None, :] >= self.lengths[:, None])[:, None, :]  # (B, 1, S)
+        self.step = self.seq2seq_step
+
+    def seq2seq_step(self):
+        torch, m, w = self.torch, self.m, self.w
+        F = torch.nn.functional
+        rnn_utils = torch.nn.utils.rnn
+        x = F.dropout(m["src"](self.src), 0.2, True)
+        packed, (h, c) = m["enc"](rnn_utils.pack_padded_sequence(x, self.lengths, enforce_sorted=False))
+        keys = rnn_utils.pad_packed_sequence(packed, total_length=w["T"])[0].transpose(0, 1)  # (B, S, 2H)
+        h0 = torch.tanh(m["bh"](torch.cat([h[0], h[1]], -1)))[None]
+        c0 = torch.tanh(m["bc"](torch.cat([c[0], c[1]], -1)))[None]
+        y = F.dropout(m["tgt"](self.tgt_in), 0.2, True)
+        s = m["dec"](y, (h0, c0))[0].transpose(0, 1)  # (B, T, 2H)
+        scores = torch.bmm(s, m["att"](keys).transpose(1, 2)).masked_fill(self.pad_mask, float("-inf"))
+        context = torch.bmm(torch.softmax(scores, -1), keys)
+        ht = torch.tanh(m["comb"](torch.cat([context, s], -1)))
+        logits = m["out"](F.dropout(ht, 0.2, True)).transpose(0, 1).reshape(w["T"] * w["B"], w["vocab"])
+        F.cross_entropy(logits, self.targets).backward()
+        self.sgd()
 
     def esn_setup(self, np, w):
         """The same ESN work with SciPy's CSR matrix and NumPy (float64): reservoir updates

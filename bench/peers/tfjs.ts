@@ -146,7 +146,7 @@ export function tfjsContender(t: Tfjs): Contender {
     id: 'tfjs:wasm',
     ours: false,
     label: () => label,
-    supports: (w) => (w.kind.startsWith('esn') ? 'no sparse matrices or ridge solver' : true),
+    supports: (w) => (w.kind.startsWith('esn') ? 'no sparse matrices or ridge solver' : w.kind === 'seq2seq' ? 'no attention encoder–decoder written for it' : true),
     open: async (w) => open(t.tf, w),
   };
 }
