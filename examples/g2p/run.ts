@@ -39,6 +39,7 @@ const program = new Command()
   .option('--eval-every <steps>', 'dev evaluation interval (updates)', '1500')
   .option('--dev-words <n>', 'dev words scored at each evaluation', '1500')
   .option('--seed <n>', 'initialisation and batch-order seed', '1')
+  .option('--swa <fraction>', 'stochastic weight averaging: from this fraction of the time budget on, the equal average of the weights every 100 updates is kept too; each dev evaluation then scores it as well, and the best of both (by dev WER) goes to the test (default: off)')
   .option('--no-flush-denormal', 'keep IEEE subnormal numbers in the native kernels (by default they are flushed to zero: late in training, tiny gradients make float32 arithmetic on subnormals up to 100x slower, ~1.5x the whole update)')
   .option('--resume', 'continue from the checkpoint in --ckpt-dir')
   .option('--ckpt-dir <dir>', 'checkpoint directory', 'runs/g2p')
@@ -61,6 +62,11 @@ if (o.schedule !== 'plateau' && o.schedule !== 'cosine') {
   process.exit(2);
 }
 const quick = Boolean(o.quick);
+const swaFrom = o.swa === undefined ? null : Number(o.swa);
+if (swaFrom !== null && !(swaFrom >= 0 && swaFrom < 1)) {
+  process.stderr.write(`g2p: --swa must be a fraction in [0, 1), got "${String(o.swa)}"\n`);
+  process.exit(2);
+}
 const flushDenormal = o.flushDenormal !== false && setFlushDenormal(true);
 
 const dict = cmudict();
@@ -83,11 +89,11 @@ const ckptDir = String(o.ckptDir);
 const ckptPath = `${ckptDir}/checkpoint.safetensors`;
 mkdirSync(ckptDir, { recursive: true });
 
-interface Curve { step: number; seconds: number; trainLoss: number; devPER: number; devWER: number; lr: number }
+interface Curve { step: number; seconds: number; trainLoss: number; devPER: number; devWER: number; lr: number; swaDevWER?: number; swaModels?: number }
 let step = 0;
 let seconds = 0;
 let curve: Curve[] = [];
-let best: { wer: number; step: number; weights: StateDict | null } = { wer: Infinity, step: 0, weights: null };
+let best: { wer: number; step: number; weights: StateDict | null; averaged?: boolean } = { wer: Infinity, step: 0, weights: null };
 if (o.resume) {
   if (!existsSync(ckptPath)) throw new Error(`--resume: no checkpoint at ${ckptPath}`);
   const ck = loadCheckpoint(ckptPath);
@@ -189,6 +195,48 @@ const COSINE_STEPS = 10000;
 // restart, as SGDR), not from the annealed rate the checkpoint ended at.
 if (o.schedule === 'cosine') for (const group of optimizer.paramGroups) group.lr = num('lr');
 const cosine = o.schedule === 'cosine' ? new CosineAnnealingLR(optimizer, COSINE_STEPS, num('lr') / 100) : null;
+// Stochastic weight averaging (Izmailov et al. 2018): the equal average of the weights sampled
+// every SWA_EVERY updates from swaFrom × budget on (this session only: not saved in checkpoints).
+const SWA_EVERY = quick ? 10 : 100;
+const params = model.parameters();
+let swa: Float32Array[] | null = null;
+let swaModels = 0;
+let swaModelsScored = 0;
+function swaSample(): void {
+  if (!swa) {
+    swa = params.map((p) => Float32Array.from(p.data as Float32Array));
+    swaModels = 1;
+    return;
+  }
+  swaModels++;
+  params.forEach((p, i) => {
+    const a = (swa as Float32Array[])[i] as Float32Array;
+    const d = p.data as Float32Array;
+    for (let j = 0; j < a.length; j++) a[j] = (a[j] as number) + ((d[j] as number) - (a[j] as number)) / swaModels;
+  });
+}
+/** Runs fn with the averaged weights in the model, then puts the trained ones back. */
+function withAverage<T>(fn: () => T): T {
+  const saved = params.map((p) => (p.data as Float32Array).slice());
+  params.forEach((p, i) => (p.data as Float32Array).set((swa as Float32Array[])[i] as Float32Array));
+  try {
+    return fn();
+  } finally {
+    params.forEach((p, i) => (p.data as Float32Array).set(saved[i] as Float32Array));
+  }
+}
+/** Scores the average on the dev words; keeps it as the best weights if it beats them. */
+function evaluateAverage(): number {
+  swaModelsScored = swaModels;
+  return withAverage(() => {
+    const { wer } = score(devWords, decodeAll(devWords, 1));
+    if (wer < best.wer) {
+      best = { wer, step, weights: cloneState(model.stateDict()), averaged: true };
+      saveCheckpoint(`${ckptDir}/best.safetensors`, model, { step, config: moduleConfig(model), extra: { letters: letters.toJSON(), phonemes: phonemes.toJSON(), swaModels } });
+    }
+    return wer;
+  });
+}
 let lossSum = 0;
 let lossCount = 0;
 let epoch = 0;
@@ -211,6 +259,7 @@ outer: for (;;) {
     clipGradNorm(model.parameters(), 5);
     optimizer.step();
     step++;
+    if (swaFrom !== null && step % SWA_EVERY === 0 && sessionSeconds() >= swaFrom * budget) swaSample();
     lossSum += loss.item();
     lossCount++;
     if (step % evalEvery === 0) {
@@ -218,14 +267,19 @@ outer: for (;;) {
       const trainLoss = lossSum / lossCount;
       lossSum = 0;
       lossCount = 0;
-      curve.push({ step, seconds: elapsed(), trainLoss, devPER: per, devWER: wer, lr: optimizer.paramGroups[0]?.lr as number });
+      const point: Curve = { step, seconds: elapsed(), trainLoss, devPER: per, devWER: wer, lr: optimizer.paramGroups[0]?.lr as number };
+      curve.push(point);
       if (wer < best.wer) {
         best = { wer, step, weights: cloneState(model.stateDict()) };
         // Written when found, while the model holds these weights (not at every evaluation).
         saveCheckpoint(`${ckptDir}/best.safetensors`, model, { step, config: moduleConfig(model), extra: { letters: letters.toJSON(), phonemes: phonemes.toJSON() } });
       }
+      if (swa) {
+        point.swaDevWER = evaluateAverage();
+        point.swaModels = swaModels;
+      }
       if (o.schedule !== 'cosine') plateau.step(wer);
-      process.stdout.write(`step ${step} (epoch ${epoch}, ${(elapsed() / 60).toFixed(1)} min): train loss ${trainLoss.toFixed(4)}, dev PER ${(per * 100).toFixed(2)} % WER ${(wer * 100).toFixed(2)} %, lr ${optimizer.paramGroups[0]?.lr}\n`);
+      process.stdout.write(`step ${step} (epoch ${epoch}, ${(elapsed() / 60).toFixed(1)} min): train loss ${trainLoss.toFixed(4)}, dev PER ${(per * 100).toFixed(2)} % WER ${(wer * 100).toFixed(2)} %, lr ${optimizer.paramGroups[0]?.lr}${swa ? `; average of ${swaModels}: dev WER ${((point.swaDevWER as number) * 100).toFixed(2)} %` : ''}\n`);
       saveCheckpoint(ckptPath, model, {
         step, optimizer: optimizer.stateDict(), scheduler: plateau.stateDict(), rng: gen.getState(), config: moduleConfig(model),
         extra: { curve, seconds: elapsed(), bestWer: best.wer, bestStep: best.step, letters: letters.toJSON(), phonemes: phonemes.toJSON() },
@@ -235,6 +289,12 @@ outer: for (;;) {
   epoch++;
 }
 const trainedSeconds = elapsed();
+// The average at the end of training (samples since the last evaluation), scored too.
+let finalSwaDevWER: number | null = null;
+if (swa && swaModels !== swaModelsScored) {
+  finalSwaDevWER = evaluateAverage();
+  process.stdout.write(`average of ${swaModels} at the end (update ${step}): dev WER ${(finalSwaDevWER * 100).toFixed(2)} %\n`);
+}
 // The state at the end of training, so that --resume continues from here (not from the last evaluation).
 saveCheckpoint(ckptPath, model, {
   step, optimizer: optimizer.stateDict(), scheduler: plateau.stateDict(), rng: gen.getState(), config: moduleConfig(model),
@@ -281,12 +341,16 @@ if (!quick && curve.length > 1) {
   writeFileSync(`${outDir}/g2p/curve${tag === 'main' ? '' : `-${tag}`}.svg`, await lineChartSVG([
     { name: 'dev WER (greedy)', points: curve.map((c) => [c.seconds / 60, c.devWER]) },
     { name: 'dev PER (greedy)', points: curve.map((c) => [c.seconds / 60, c.devPER]) },
+    ...(curve.some((c) => c.swaDevWER !== undefined)
+      ? [{ name: 'dev WER of the weight average (greedy)', points: curve.filter((c) => c.swaDevWER !== undefined).map((c) => [c.seconds / 60, c.swaDevWER as number] as [number, number]) }]
+      : []),
   ], { title: 'G2P on CMUdict: dev error rates during training', xLabel: 'training time (min)', yLabel: 'error rate', logY: true }));
 }
 const results = {
   date: new Date().toISOString(), backend: describeBackend(), flushDenormal, options: { ...o }, parameters: model.numParameters(),
   words: { train: data.train.length, dev: data.dev.length, test: data.test.length },
-  updates: step, trainedMinutes: trainedSeconds / 60, bestDevStep: best.step, bestDevWER: best.wer,
+  updates: step, trainedMinutes: trainedSeconds / 60, bestDevStep: best.step, bestDevWER: best.wer, bestDevAveraged: best.averaged === true,
+  ...(swa ? { swa: { from: swaFrom, every: SWA_EVERY, models: swaModels, finalDevWER: finalSwaDevWER } } : {}),
   test: { greedy: { ...g, seconds: greedySeconds }, beam: { width: beamK, alpha: num('alpha'), ...b, seconds: beamSeconds } },
   curve,
   samples: shown.map((p, i) => ({ word: p.word, reference: p.phones.join(' '), greedy: (shownHyps[i] as Hypothesis).tokens.map((t) => phonemes.tokens[t]).join(' ') })),
