@@ -17,7 +17,7 @@ import { Command } from 'commander';
 import {
   moduleConfig,
   Seq2Seq, Adam, ReduceLROnPlateau, CosineAnnealingLR, Generator, clipGradNorm, crossEntropy, reshape, padSequences, bucketBatches,
-  greedyDecode, beamSearch, sequenceErrorRates, describeBackend, manualSeed, buildModule, Seq2SeqEnsemble, setFlushDenormal,
+  greedyDecode, beamSearch, sequenceErrorRates, describeBackend, manualSeed, buildModule, Seq2SeqEnsemble, setFlushDenormal, AveragedModel,
   type Hypothesis, type StateDict, type StepDecoder, type EncodedLike,
 } from '../../src/index.js';
 import { cmudict, saveCheckpoint, loadCheckpoint, heatmapSVG, lineChartSVG } from '../../src/node/index.js';
@@ -195,44 +195,21 @@ const COSINE_STEPS = 10000;
 // restart, as SGDR), not from the annealed rate the checkpoint ended at.
 if (o.schedule === 'cosine') for (const group of optimizer.paramGroups) group.lr = num('lr');
 const cosine = o.schedule === 'cosine' ? new CosineAnnealingLR(optimizer, COSINE_STEPS, num('lr') / 100) : null;
-// Stochastic weight averaging (Izmailov et al. 2018): the equal average of the weights sampled
-// every SWA_EVERY updates from swaFrom × budget on (this session only: not saved in checkpoints).
+// Stochastic weight averaging (Izmailov et al. 2018; AveragedModel): the equal average of the
+// weights sampled every SWA_EVERY updates from swaFrom × budget on (this session only: not saved
+// in checkpoints).
 const SWA_EVERY = quick ? 10 : 100;
-const params = model.parameters();
-let swa: Float32Array[] | null = null;
-let swaModels = 0;
+const swa = swaFrom === null ? null : new AveragedModel(model);
 let swaModelsScored = 0;
-function swaSample(): void {
-  if (!swa) {
-    swa = params.map((p) => Float32Array.from(p.data as Float32Array));
-    swaModels = 1;
-    return;
-  }
-  swaModels++;
-  params.forEach((p, i) => {
-    const a = (swa as Float32Array[])[i] as Float32Array;
-    const d = p.data as Float32Array;
-    for (let j = 0; j < a.length; j++) a[j] = (a[j] as number) + ((d[j] as number) - (a[j] as number)) / swaModels;
-  });
-}
-/** Runs fn with the averaged weights in the model, then puts the trained ones back. */
-function withAverage<T>(fn: () => T): T {
-  const saved = params.map((p) => (p.data as Float32Array).slice());
-  params.forEach((p, i) => (p.data as Float32Array).set((swa as Float32Array[])[i] as Float32Array));
-  try {
-    return fn();
-  } finally {
-    params.forEach((p, i) => (p.data as Float32Array).set(saved[i] as Float32Array));
-  }
-}
 /** Scores the average on the dev words; keeps it as the best weights if it beats them. */
 function evaluateAverage(): number {
-  swaModelsScored = swaModels;
-  return withAverage(() => {
+  const averaged = swa as AveragedModel;
+  swaModelsScored = averaged.nAveraged;
+  return averaged.withAveraged(() => {
     const { wer } = score(devWords, decodeAll(devWords, 1));
     if (wer < best.wer) {
       best = { wer, step, weights: cloneState(model.stateDict()), averaged: true };
-      saveCheckpoint(`${ckptDir}/best.safetensors`, model, { step, config: moduleConfig(model), extra: { letters: letters.toJSON(), phonemes: phonemes.toJSON(), swaModels } });
+      saveCheckpoint(`${ckptDir}/best.safetensors`, model, { step, config: moduleConfig(model), extra: { letters: letters.toJSON(), phonemes: phonemes.toJSON(), swaModels: averaged.nAveraged } });
     }
     return wer;
   });
@@ -259,7 +236,7 @@ outer: for (;;) {
     clipGradNorm(model.parameters(), 5);
     optimizer.step();
     step++;
-    if (swaFrom !== null && step % SWA_EVERY === 0 && sessionSeconds() >= swaFrom * budget) swaSample();
+    if (swa && step % SWA_EVERY === 0 && sessionSeconds() >= (swaFrom as number) * budget) swa.updateParameters();
     lossSum += loss.item();
     lossCount++;
     if (step % evalEvery === 0) {
@@ -274,12 +251,12 @@ outer: for (;;) {
         // Written when found, while the model holds these weights (not at every evaluation).
         saveCheckpoint(`${ckptDir}/best.safetensors`, model, { step, config: moduleConfig(model), extra: { letters: letters.toJSON(), phonemes: phonemes.toJSON() } });
       }
-      if (swa) {
+      if (swa && swa.nAveraged > 0) {
         point.swaDevWER = evaluateAverage();
-        point.swaModels = swaModels;
+        point.swaModels = swa.nAveraged;
       }
       if (o.schedule !== 'cosine') plateau.step(wer);
-      process.stdout.write(`step ${step} (epoch ${epoch}, ${(elapsed() / 60).toFixed(1)} min): train loss ${trainLoss.toFixed(4)}, dev PER ${(per * 100).toFixed(2)} % WER ${(wer * 100).toFixed(2)} %, lr ${optimizer.paramGroups[0]?.lr}${swa ? `; average of ${swaModels}: dev WER ${((point.swaDevWER as number) * 100).toFixed(2)} %` : ''}\n`);
+      process.stdout.write(`step ${step} (epoch ${epoch}, ${(elapsed() / 60).toFixed(1)} min): train loss ${trainLoss.toFixed(4)}, dev PER ${(per * 100).toFixed(2)} % WER ${(wer * 100).toFixed(2)} %, lr ${optimizer.paramGroups[0]?.lr}${point.swaModels ? `; average of ${point.swaModels}: dev WER ${((point.swaDevWER as number) * 100).toFixed(2)} %` : ''}\n`);
       saveCheckpoint(ckptPath, model, {
         step, optimizer: optimizer.stateDict(), scheduler: plateau.stateDict(), rng: gen.getState(), config: moduleConfig(model),
         extra: { curve, seconds: elapsed(), bestWer: best.wer, bestStep: best.step, letters: letters.toJSON(), phonemes: phonemes.toJSON() },
@@ -291,9 +268,9 @@ outer: for (;;) {
 const trainedSeconds = elapsed();
 // The average at the end of training (samples since the last evaluation), scored too.
 let finalSwaDevWER: number | null = null;
-if (swa && swaModels !== swaModelsScored) {
+if (swa && swa.nAveraged !== swaModelsScored) {
   finalSwaDevWER = evaluateAverage();
-  process.stdout.write(`average of ${swaModels} at the end (update ${step}): dev WER ${(finalSwaDevWER * 100).toFixed(2)} %\n`);
+  process.stdout.write(`average of ${swa.nAveraged} at the end (update ${step}): dev WER ${(finalSwaDevWER * 100).toFixed(2)} %\n`);
 }
 // The state at the end of training, so that --resume continues from here (not from the last evaluation).
 saveCheckpoint(ckptPath, model, {
@@ -350,7 +327,7 @@ const results = {
   date: new Date().toISOString(), backend: describeBackend(), flushDenormal, options: { ...o }, parameters: model.numParameters(),
   words: { train: data.train.length, dev: data.dev.length, test: data.test.length },
   updates: step, trainedMinutes: trainedSeconds / 60, bestDevStep: best.step, bestDevWER: best.wer, bestDevAveraged: best.averaged === true,
-  ...(swa ? { swa: { from: swaFrom, every: SWA_EVERY, models: swaModels, finalDevWER: finalSwaDevWER } } : {}),
+  ...(swa ? { swa: { from: swaFrom, every: SWA_EVERY, models: swa.nAveraged, finalDevWER: finalSwaDevWER } } : {}),
   test: { greedy: { ...g, seconds: greedySeconds }, beam: { width: beamK, alpha: num('alpha'), ...b, seconds: beamSeconds } },
   curve,
   samples: shown.map((p, i) => ({ word: p.word, reference: p.phones.join(' '), greedy: (shownHyps[i] as Hypothesis).tokens.map((t) => phonemes.tokens[t]).join(' ') })),

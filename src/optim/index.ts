@@ -5,3 +5,4 @@ export { RMSprop, type RMSpropOptions } from './rmsprop.js';
 export { Adagrad, type AdagradOptions } from './adagrad.js';
 export { clipGradNorm, clipGradValue } from './clip.js';
 export { StepLR, ExponentialLR, CosineAnnealingLR, WarmupCosineLR, ReduceLROnPlateau, type PlateauOptions } from './schedule.js';
+export { AveragedModel, type AveragedModelOptions } from './swa.js';
