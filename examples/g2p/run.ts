@@ -17,7 +17,7 @@ import { Command } from 'commander';
 import {
   moduleConfig,
   Seq2Seq, Adam, ReduceLROnPlateau, CosineAnnealingLR, Generator, clipGradNorm, crossEntropy, reshape, padSequences, bucketBatches,
-  greedyDecode, beamSearch, sequenceErrorRates, describeBackend, manualSeed, buildModule, Seq2SeqEnsemble, setFlushDenormal, AveragedModel,
+  greedyDecode, beamSearch, sequenceErrorRates, describeBackend, manualSeed, buildModule, Seq2SeqEnsemble, setFlushDenormal, getBackend, AveragedModel,
   type Hypothesis, type StateDict, type StepDecoder, type EncodedLike,
 } from '../../src/index.js';
 import { cmudict, saveCheckpoint, loadCheckpoint, heatmapSVG, lineChartSVG } from '../../src/node/index.js';
@@ -67,7 +67,8 @@ if (swaFrom !== null && !(swaFrom >= 0 && swaFrom < 1)) {
   process.stderr.write(`g2p: --swa must be a fraction in [0, 1), got "${String(o.swa)}"\n`);
   process.exit(2);
 }
-const flushDenormal = o.flushDenormal !== false && setFlushDenormal(true);
+// Recorded only when the kernels in use honour it (RECURRENT_BACKEND=wasm/ref keep IEEE subnormals).
+const flushDenormal = o.flushDenormal !== false && setFlushDenormal(true) && getBackend().name === 'native';
 
 const dict = cmudict();
 const data = splitG2P(pairsFromDict(dict));
