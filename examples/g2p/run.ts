@@ -33,6 +33,7 @@ const program = new Command()
   .option('--lr <x>', 'Adam learning rate', '0.002')
   .option('--schedule <kind>', 'learning rate: "plateau" (halved when the dev WER stops improving) or "cosine" (annealed from lr to lr/100 over the time budget of this session; a resumed session restarts from lr)', 'plateau')
   .option('--dropout <p>', 'dropout on embeddings and the attentional vector', '0.2')
+  .option('--label-smoothing <eps>', 'label smoothing of the training loss (as torch.nn.CrossEntropyLoss(label_smoothing=eps)); 0 = plain cross-entropy', '0')
   .option('--attention <kind>', 'additive, dot or general', 'general')
   .option('--beam <k>', 'beam width for the beam-search evaluation', '5')
   .option('--alpha <a>', 'length normalisation exponent of beam search', '1')
@@ -65,6 +66,11 @@ const quick = Boolean(o.quick);
 const swaFrom = o.swa === undefined ? null : Number(o.swa);
 if (swaFrom !== null && !(swaFrom >= 0 && swaFrom < 1)) {
   process.stderr.write(`g2p: --swa must be a fraction in [0, 1), got "${String(o.swa)}"\n`);
+  process.exit(2);
+}
+const labelSmoothing = num('labelSmoothing');
+if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
+  process.stderr.write(`g2p: --label-smoothing must be a number in [0, 1), got "${String(o.labelSmoothing)}"\n`);
   process.exit(2);
 }
 // Recorded only when the kernels in use honour it (RECURRENT_BACKEND=wasm/ref keep IEEE subnormals).
@@ -227,7 +233,7 @@ outer: for (;;) {
     if (sessionSeconds() >= budget) break outer;
     const { src, tgtIn, tgtOut } = makeBatch(bi.map((i) => data.train[i] as G2PPair));
     const { logits } = model.forward(src.tokens, src.lengths, tgtIn);
-    const loss = crossEntropy(reshape(logits, [-1, phonemes.size]), reshape(tgtOut, [-1]));
+    const loss = crossEntropy(reshape(logits, [-1, phonemes.size]), reshape(tgtOut, [-1]), { labelSmoothing });
     // A wall-clock budget: the cosine advances by the fraction of it used (in COSINE_STEPS
     // steps), so the run ends at a low rate wherever it stands.
     const due = Math.min(COSINE_STEPS, Math.floor((sessionSeconds() / budget) * COSINE_STEPS));
