@@ -41,6 +41,14 @@ describe('G2P data', () => {
 });
 
 describe('G2P script', () => {
+  it('rejects a bad --label-smoothing or --threads before any work, naming the flag', () => {
+    for (const [flag, value] of [['--label-smoothing', '1'], ['--label-smoothing', '-0.1'], ['--threads', '0'], ['--threads', '1.5']] as const) {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'examples/g2p/run.ts', flag, value], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+      expect(r.status, `${flag} ${value}`).toBe(2);
+      expect(String(r.stderr)).toContain(`g2p: ${flag} must be`);
+      expect(String(r.stderr)).toContain(`got "${value}"`);
+    }
+  }, 60_000);
   it('--ensemble --quick decodes checkpoints of different sizes as one model; a checkpoint of another vocabulary fails clearly', () => {
     const dir = mkdtempSync(join(tmpdir(), 'g2p-ens-'));
     try {
