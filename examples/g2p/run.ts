@@ -59,26 +59,20 @@ if (o.report) {
   process.exit(0);
 }
 const num = (k: string): number => Number(o[k]);
-if (o.schedule !== 'plateau' && o.schedule !== 'cosine') {
-  process.stderr.write(`g2p: --schedule must be "plateau" or "cosine", got "${String(o.schedule)}"\n`);
+/** A bad flag value: says which flag, what it takes and what it got, and exits with 2. */
+function badFlag(flag: string, expected: string, got: unknown): never {
+  process.stderr.write(`g2p: ${flag} must be ${expected}, got "${String(got)}"\n`);
   process.exit(2);
 }
+if (o.schedule !== 'plateau' && o.schedule !== 'cosine') badFlag('--schedule', '"plateau" or "cosine"', o.schedule);
 const quick = Boolean(o.quick);
 const swaFrom = o.swa === undefined ? null : Number(o.swa);
-if (swaFrom !== null && !(swaFrom >= 0 && swaFrom < 1)) {
-  process.stderr.write(`g2p: --swa must be a fraction in [0, 1), got "${String(o.swa)}"\n`);
-  process.exit(2);
-}
+if (swaFrom !== null && !(swaFrom >= 0 && swaFrom < 1)) badFlag('--swa', 'a fraction in [0, 1)', o.swa);
 const labelSmoothing = num('labelSmoothing');
-if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
-  process.stderr.write(`g2p: --label-smoothing must be a number in [0, 1), got "${String(o.labelSmoothing)}"\n`);
-  process.exit(2);
-}
-const threads = Number(o.threads ?? process.env.RECURRENT_THREADS ?? 1);
-if (!Number.isInteger(threads) || threads < 1) {
-  process.stderr.write(`g2p: --threads must be a positive integer, got "${String(o.threads ?? process.env.RECURRENT_THREADS)}"\n`);
-  process.exit(2);
-}
+if (!(labelSmoothing >= 0 && labelSmoothing < 1)) badFlag('--label-smoothing', 'a number in [0, 1)', o.labelSmoothing);
+const threadsArg = o.threads ?? process.env.RECURRENT_THREADS ?? '1';
+const threads = Number(threadsArg);
+if (!Number.isInteger(threads) || threads < 1) badFlag('--threads', 'a positive integer', threadsArg);
 setNumThreads(threads);
 // Recorded only when the kernels in use honour it (RECURRENT_BACKEND=wasm/ref keep IEEE subnormals).
 const flushDenormal = o.flushDenormal !== false && setFlushDenormal(true) && getBackend().name === 'native';
